@@ -1,0 +1,26 @@
+using Newtonsoft.Json.Linq;
+using PostureScanner.Core.Controls;
+using PostureScanner.Core.Inventory;
+
+namespace PostureScanner.Core.Evaluation;
+
+/// <summary>One control on one resource: status, effective severity, and the observed values as evidence.</summary>
+public sealed record Evaluation
+{
+    public required CompiledControl Control { get; init; }
+
+    public required Resource Resource { get; init; }
+
+    public required EvaluationStatus Status { get; init; }
+
+    /// <summary>Attribute path to observed value (null when absent), in the order the check read them.</summary>
+    public required IReadOnlyDictionary<string, JToken?> Evidence { get; init; }
+
+    /// <summary>Why the result is unknown (the missing or mistyped attributes) or the error message.</summary>
+    public string? Message { get; init; }
+
+    public Severity Severity => Control.Severity;
+
+    /// <summary>The stable finding id (DECISIONS 7).</summary>
+    public string Fingerprint => Fingerprints.Compute(Control.Definition.Id, Resource.Provider, Resource.Id);
+}

@@ -1,0 +1,86 @@
+using Newtonsoft.Json.Linq;
+using PostureScanner.Core.Controls.Conditions;
+using PostureScanner.Core.Inventory;
+
+namespace PostureScanner.Core.Evaluation;
+
+/// <summary>
+/// Evaluates resources against compiled controls. A control that throws yields an <c>error</c>
+/// evaluation for that resource and the scan goes on; a check whose inputs are missing yields
+/// <c>unknown</c>, never <c>pass</c>.
+/// </summary>
+public sealed class Evaluator
+{
+    private readonly Dictionary<string, CompiledControl[]> _byType;
+    private readonly DateTimeOffset _now;
+
+    /// <param name="controls">The controls of this scan (after policy selection).</param>
+    /// <param name="now">Scan time, fixed once so that every age compare of a scan uses the same instant.</param>
+    public Evaluator(IEnumerable<CompiledControl> controls, DateTimeOffset now)
+    {
+        Controls = controls.ToArray();
+        _byType = Controls.GroupBy(c => c.Definition.ResourceType, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
+        _now = now;
+    }
+
+    public IReadOnlyList<CompiledControl> Controls { get; }
+
+    public IEnumerable<Evaluation> Evaluate(Resource resource)
+    {
+        if (!_byType.TryGetValue(resource.Type, out var controls))
+        {
+            yield break;
+        }
+
+        foreach (var control in controls)
+        {
+            if (Evaluate(control, resource) is { } evaluation)
+            {
+                yield return evaluation;
+            }
+        }
+    }
+
+    /// <summary>Evaluates one control; null when its applicability (<c>when</c>) is false.</summary>
+    public Evaluation? Evaluate(CompiledControl control, Resource resource)
+    {
+        var evidence = new Dictionary<string, JToken?>(StringComparer.Ordinal);
+        var reasons = new List<string>();
+        var context = new EvaluationContext(path => JsonPaths.Lookup(resource.Attributes, path), evidence, reasons, _now);
+        try
+        {
+            if (control.When is { } when)
+            {
+                switch (when(context))
+                {
+                    case Truth.False:
+                        return null;
+                    case Truth.Unknown:
+                        return Result(control, resource, EvaluationStatus.Unknown, evidence, "applicability unknown: " + string.Join("; ", reasons.Distinct()));
+                }
+            }
+
+            return control.Check(context) switch
+            {
+                Truth.True => Result(control, resource, EvaluationStatus.Pass, evidence, null),
+                Truth.False => Result(control, resource, EvaluationStatus.Fail, evidence, null),
+                _ => Result(control, resource, EvaluationStatus.Unknown, evidence, string.Join("; ", reasons.Distinct())),
+            };
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return Result(control, resource, EvaluationStatus.Error, evidence, $"{ex.GetType().Name}: {ex.Message}");
+        }
+    }
+
+    private static Evaluation Result(CompiledControl control, Resource resource, EvaluationStatus status, Dictionary<string, JToken?> evidence, string? message) =>
+        new()
+        {
+            Control = control,
+            Resource = resource,
+            Status = status,
+            Evidence = evidence,
+            Message = message,
+        };
+}
