@@ -26,6 +26,9 @@ public sealed class Evaluator
 
     public IReadOnlyList<CompiledControl> Controls { get; }
 
+    /// <summary>The controls that apply to a normalized type.</summary>
+    public IReadOnlyList<CompiledControl> ForType(string type) => _byType.TryGetValue(type, out var c) ? c : [];
+
     public IEnumerable<Evaluation> Evaluate(Resource resource)
     {
         if (!_byType.TryGetValue(resource.Type, out var controls))

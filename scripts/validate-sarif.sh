@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Validates SARIF files with Microsoft's SARIF multitool, with the SARIF spec rules and the GitHub
+# code scanning ingestion rules (--rule-kind "Sarif;Gh").
+#
+# Usage: scripts/validate-sarif.sh FILE.sarif [FILE.sarif ...]
+#
+# The multitool exits 0 even when it reports errors (DECISIONS 18), so this script reads the log
+# it writes and fails when any result has level "error". Warnings and notes are printed, not fatal.
+# The tool is installed with npm into .tools/ at the repository root (gitignored) on first use;
+# set SARIF_MULTITOOL_VERSION to pin another version.
+set -euo pipefail
+
+if [[ $# -eq 0 ]]; then
+  echo "usage: $0 FILE.sarif [FILE.sarif ...]" >&2
+  exit 2
+fi
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+tools="$repo/.tools"
+version="${SARIF_MULTITOOL_VERSION:-5.7.0}"
+multitool="$tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
+
+if [[ ! -x "$multitool" ]]; then
+  command -v npm >/dev/null || { echo "npm is required to install @microsoft/sarif-multitool (apt-get install nodejs npm)" >&2; exit 2; }
+  echo "installing @microsoft/sarif-multitool@$version into $tools" >&2
+  mkdir -p "$tools"
+  [[ -f "$tools/package.json" ]] || echo '{"private": true}' > "$tools/package.json"
+  npm install --prefix "$tools" --no-audit --no-fund --loglevel=error "@microsoft/sarif-multitool@$version" >&2
+  chmod +x "$multitool"
+fi
+[[ -x "$multitool" ]] || { echo "multitool binary not found at $multitool" >&2; exit 2; }
+
+# The multitool is a self-contained .NET app; without ICU on the machine it needs invariant mode.
+export DOTNET_SYSTEM_GLOBALIZATION_INVARIANT="${DOTNET_SYSTEM_GLOBALIZATION_INVARIANT:-1}"
+
+out_dir="$(mktemp -d)"
+trap 'rm -rf "$out_dir"' EXIT
+
+failed=0
+n=0
+for file in "$@"; do
+  n=$((n + 1))
+  if [[ ! -f "$file" ]]; then
+    echo "$file: no such file" >&2
+    failed=1
+    continue
+  fi
+
+  out="$out_dir/$n.sarif"
+  if ! "$multitool" validate "$file" --rule-kind "Sarif;Gh" --log ForceOverwrite -o "$out" >"$out_dir/$n.log" 2>&1; then
+    cat "$out_dir/$n.log" >&2
+  fi
+  if [[ ! -s "$out" ]]; then
+    echo "$file: the multitool wrote no output log" >&2
+    cat "$out_dir/$n.log" >&2
+    failed=1
+    continue
+  fi
+
+  # Print every result as "level rule: message" and count the errors. Messages in the validator's log
+  # use message templates (rule.messageStrings + arguments); render them the way the multitool does.
+  if ! python3 - "$file" "$out" <<'PY'
+import json, sys
+
+target, log_path = sys.argv[1], sys.argv[2]
+with open(log_path, encoding="utf-8-sig") as f:
+    log = json.load(f)
+
+counts = {}
+for run in log.get("runs") or []:
+    rules = (run.get("tool") or {}).get("driver", {}).get("rules") or []
+    by_id = {r.get("id"): r for r in rules}
+    for notification in ((run.get("invocations") or [{}])[0].get("toolExecutionNotifications") or []):
+        level = notification.get("level", "warning")
+        counts[level] = counts.get(level, 0) + 1
+        print(f"{target}: {level} (tool) {notification.get('message', {}).get('text', '')}")
+    for result in run.get("results") or []:
+        level = result.get("level", "warning")
+        counts[level] = counts.get(level, 0) + 1
+        rule_id = result.get("ruleId", "?")
+        message = result.get("message") or {}
+        text = message.get("text")
+        if text is None:
+            rule = by_id.get(rule_id) or {}
+            template = (rule.get("messageStrings") or {}).get(message.get("id", ""), {}).get("text", message.get("id", ""))
+            text = template
+            for i, arg in enumerate(message.get("arguments") or []):
+                text = text.replace("{" + str(i) + "}", str(arg))
+        where = ""
+        for loc in result.get("locations") or []:
+            region = (loc.get("physicalLocation") or {}).get("region") or {}
+            if "startLine" in region:
+                where = f":{region['startLine']}"
+        print(f"{target}{where}: {level} {rule_id}: {text}")
+
+summary = ", ".join(f"{v} {k}" for k, v in sorted(counts.items())) or "no results"
+print(f"{target}: {summary}")
+sys.exit(1 if counts.get("error", 0) else 0)
+PY
+  then
+    failed=1
+  fi
+done
+
+exit "$failed"

@@ -1,0 +1,60 @@
+using System.Runtime.CompilerServices;
+using PostureScanner.Core.Inventory;
+using PostureScanner.Core.Mapping;
+using PostureScanner.Core.Policy;
+
+namespace PostureScanner.Core.Scanning;
+
+/// <summary>
+/// The streaming middle of every scan: native records in, evaluations out, one record in memory
+/// at a time. Readers feed it from files (offline) or collectors (live); the caller decides what
+/// to keep (a report, the store).
+/// </summary>
+public sealed class ScanPipeline
+{
+    private readonly Normalizer _normalizer;
+    private readonly Evaluation.Evaluator _evaluator;
+    private readonly ScanPolicy _policy;
+
+    public ScanPipeline(Normalizer normalizer, Evaluation.Evaluator evaluator, ScanPolicy policy)
+    {
+        _normalizer = normalizer;
+        _evaluator = evaluator;
+        _policy = policy;
+    }
+
+    public ScanCounters Counters { get; } = new();
+
+    public async IAsyncEnumerable<Evaluation.Evaluation> RunAsync(IAsyncEnumerable<RawAsset> assets, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var asset in assets.WithCancellation(cancellationToken))
+        {
+            Counters.AddRecord();
+            var mapped = false;
+            foreach (var resource in _normalizer.Normalize(asset))
+            {
+                mapped = true;
+                Counters.AddResource();
+                foreach (var control in _evaluator.ForType(resource.Type))
+                {
+                    if (_policy.Excludes(control.Definition, resource) is not null)
+                    {
+                        Counters.AddExcluded();
+                        continue;
+                    }
+
+                    if (_evaluator.Evaluate(control, resource) is { } evaluation)
+                    {
+                        Counters.Add(evaluation.Status);
+                        yield return evaluation;
+                    }
+                }
+            }
+
+            if (!mapped)
+            {
+                Counters.AddUnmapped();
+            }
+        }
+    }
+}

@@ -1,0 +1,19 @@
+using PostureScanner.Core.Inventory;
+
+namespace PostureScanner.Reports;
+
+/// <summary>The <c>scan</c> block of <c>posture scan --format json</c>: what was read and how it evaluated.</summary>
+public sealed record ScanSummary
+{
+    /// <summary>Normalized resources evaluated.</summary>
+    public required long Resources { get; init; }
+
+    /// <summary>Evaluations by status, passes included even when they are not listed.</summary>
+    public required EvaluationCounts Evaluations { get; init; }
+
+    /// <summary>Evaluations left out of the results by exclusions (suppressions, policy filters).</summary>
+    public required long Excluded { get; init; }
+
+    /// <summary>The input files, in the order they were read.</summary>
+    public required IReadOnlyList<SnapshotInput> Inputs { get; init; }
+}
