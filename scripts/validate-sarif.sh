@@ -5,7 +5,13 @@
 # Usage: scripts/validate-sarif.sh FILE.sarif [FILE.sarif ...]
 #
 # The multitool exits 0 even when it reports errors (DECISIONS 18), so this script reads the log
-# it writes and fails when any result has level "error". Warnings and notes are printed, not fatal.
+# it writes and fails when any result has level "error". Warnings are printed, notes are counted
+# per rule; neither is fatal.
+#
+# Second trap: when the multitool cannot deserialize a log into its object model (for example a
+# "startTimeUtc" that is not a date-time) it runs none of its rules and reports nothing, still with
+# exit code 0. Notes are requested too (--level Error;Warning;Note) because every real log draws some
+# (SARIF2003 at least), so a log that draws no result at all means the rules did not run: that fails.
 # The tool is installed with npm into .tools/ at the repository root (gitignored) on first use;
 # set SARIF_MULTITOOL_VERSION to pin another version.
 set -euo pipefail
@@ -47,7 +53,7 @@ for file in "$@"; do
   fi
 
   out="$out_dir/$n.sarif"
-  if ! "$multitool" validate "$file" --rule-kind "Sarif;Gh" --log ForceOverwrite -o "$out" >"$out_dir/$n.log" 2>&1; then
+  if ! "$multitool" validate "$file" --rule-kind "Sarif;Gh" --level "Error;Warning;Note" --log ForceOverwrite -o "$out" >"$out_dir/$n.log" 2>&1; then
     cat "$out_dir/$n.log" >&2
   fi
   if [[ ! -s "$out" ]]; then
@@ -57,8 +63,9 @@ for file in "$@"; do
     continue
   fi
 
-  # Print every result as "level rule: message" and count the errors. Messages in the validator's log
-  # use message templates (rule.messageStrings + arguments); render them the way the multitool does.
+  # Print errors and warnings as "file:line: level rule: message", count notes per rule, fail on any
+  # error or on no result at all. Messages in the validator's log use message templates
+  # (rule.messageStrings + arguments); render them the way the multitool does.
   if ! python3 - "$file" "$out" <<'PY'
 import json, sys
 
@@ -67,6 +74,7 @@ with open(log_path, encoding="utf-8-sig") as f:
     log = json.load(f)
 
 counts = {}
+notes = {}
 for run in log.get("runs") or []:
     rules = (run.get("tool") or {}).get("driver", {}).get("rules") or []
     by_id = {r.get("id"): r for r in rules}
@@ -86,6 +94,10 @@ for run in log.get("runs") or []:
             text = template
             for i, arg in enumerate(message.get("arguments") or []):
                 text = text.replace("{" + str(i) + "}", str(arg))
+            text = text.replace("{{", "{").replace("}}", "}")
+        if level == "note":
+            notes[rule_id] = notes.get(rule_id, 0) + 1
+            continue
         where = ""
         for loc in result.get("locations") or []:
             region = (loc.get("physicalLocation") or {}).get("region") or {}
@@ -94,7 +106,11 @@ for run in log.get("runs") or []:
         print(f"{target}{where}: {level} {rule_id}: {text}")
 
 summary = ", ".join(f"{v} {k}" for k, v in sorted(counts.items())) or "no results"
-print(f"{target}: {summary}")
+print(f"{target}: {summary}" + (" (notes: " + ", ".join(f"{k} x{v}" for k, v in sorted(notes.items())) + ")" if notes else ""))
+if not counts:
+    print(f"{target}: error: the multitool reported nothing, not even notes: it could not read the log "
+          "into its object model (e.g. an invalid date-time) and ran none of its rules", file=sys.stderr)
+    sys.exit(1)
 sys.exit(1 if counts.get("error", 0) else 0)
 PY
   then

@@ -1,4 +1,6 @@
+using PostureScanner.Core.Evaluation;
 using PostureScanner.Core.Inventory;
+using PostureScanner.Core.Scanning;
 
 namespace PostureScanner.Reports;
 
@@ -16,4 +18,18 @@ public sealed record ScanSummary
 
     /// <summary>The input files, in the order they were read.</summary>
     public required IReadOnlyList<SnapshotInput> Inputs { get; init; }
+
+    /// <summary>The summary of a scan run through <see cref="ScanPipeline"/>, from its counters.</summary>
+    public static ScanSummary From(ScanCounters counters, IReadOnlyList<SnapshotInput> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(counters);
+        return new ScanSummary
+        {
+            Resources = counters.Resources,
+            Evaluations = new EvaluationCounts(
+                counters[EvaluationStatus.Pass], counters[EvaluationStatus.Fail], counters[EvaluationStatus.Unknown], counters[EvaluationStatus.Error]),
+            Excluded = counters.Excluded,
+            Inputs = inputs,
+        };
+    }
 }

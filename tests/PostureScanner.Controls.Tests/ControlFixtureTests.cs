@@ -1,5 +1,6 @@
 using PostureScanner.Core.Controls;
 using PostureScanner.Core.Evaluation;
+using PostureScanner.Core.Inventory;
 using PostureScanner.Core.Mapping;
 
 namespace PostureScanner.Controls.Tests;

@@ -21,6 +21,23 @@ public sealed record Evaluation
 
     public Severity Severity => Control.Severity;
 
+    /// <summary>
+    /// A copy that keeps what reports and the store need but not the native record: JMESPath
+    /// results are nodes of the raw JSON tree, so retaining them would keep every record alive.
+    /// Evidence values are cloned (parentless) for the same reason.
+    /// </summary>
+    public Evaluation Detach() => this with
+    {
+        Resource = Resource with
+        {
+            Attributes = EmptyAttributes,
+            Raw = Resource.Raw with { Data = [] },
+        },
+        Evidence = Evidence.ToDictionary(e => e.Key, e => e.Value?.DeepClone(), StringComparer.Ordinal),
+    };
+
+    private static readonly IReadOnlyDictionary<string, JToken> EmptyAttributes = new Dictionary<string, JToken>();
+
     /// <summary>The stable finding id (DECISIONS 7).</summary>
     public string Fingerprint => Fingerprints.Compute(Control.Definition.Id, Resource.Provider, Resource.Id);
 }

@@ -11,7 +11,7 @@ namespace PostureScanner.Core.Evaluation;
 /// </summary>
 public sealed class Evaluator
 {
-    private readonly Dictionary<string, CompiledControl[]> _byType;
+    private readonly Dictionary<(string Type, Provider Provider), CompiledControl[]> _byType;
     private readonly DateTimeOffset _now;
 
     /// <param name="controls">The controls of this scan (after policy selection).</param>
@@ -19,24 +19,23 @@ public sealed class Evaluator
     public Evaluator(IEnumerable<CompiledControl> controls, DateTimeOffset now)
     {
         Controls = controls.ToArray();
-        _byType = Controls.GroupBy(c => c.Definition.ResourceType, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
+        // A control marked manual for a cloud is not evaluated there: its data is not in that
+        // cloud's inventory, so every result would be an uninformative "unknown".
+        _byType = Controls
+            .SelectMany(c => ProviderNames.All.Where(p => !c.Definition.Manual.ContainsKey(p)).Select(p => (Key: (c.Definition.ResourceType, p), Control: c)))
+            .GroupBy(x => x.Key)
+            .ToDictionary(g => g.Key, g => g.Select(x => x.Control).ToArray());
         _now = now;
     }
 
     public IReadOnlyList<CompiledControl> Controls { get; }
 
-    /// <summary>The controls that apply to a normalized type.</summary>
-    public IReadOnlyList<CompiledControl> ForType(string type) => _byType.TryGetValue(type, out var c) ? c : [];
+    /// <summary>The controls that apply to a resource: its normalized type, on its cloud.</summary>
+    public IReadOnlyList<CompiledControl> For(Resource resource) => _byType.TryGetValue((resource.Type, resource.Provider), out var c) ? c : [];
 
     public IEnumerable<Evaluation> Evaluate(Resource resource)
     {
-        if (!_byType.TryGetValue(resource.Type, out var controls))
-        {
-            yield break;
-        }
-
-        foreach (var control in controls)
+        foreach (var control in For(resource))
         {
             if (Evaluate(control, resource) is { } evaluation)
             {

@@ -35,7 +35,7 @@ public sealed class ScanPipeline
             {
                 mapped = true;
                 Counters.AddResource();
-                foreach (var control in _evaluator.ForType(resource.Type))
+                foreach (var control in _evaluator.For(resource))
                 {
                     if (_policy.Excludes(control.Definition, resource) is not null)
                     {

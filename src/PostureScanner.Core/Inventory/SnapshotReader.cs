@@ -1,0 +1,206 @@
+using System.Runtime.CompilerServices;
+using Newtonsoft.Json;
+
+namespace PostureScanner.Core.Inventory;
+
+/// <summary>
+/// Reads the inventory files a user has (files or directories, gzip or not) and streams their
+/// records as canonical <see cref="RawAsset"/>s. Each file's format is detected from its content
+/// (the first <see cref="SnapshotProber.ProbeLength"/> characters), never from its name. Files are
+/// read in order of their format's <see cref="ISnapshotFormat.Phase"/>, then by path (ordinal), so
+/// two runs over the same files stream the same records in the same order.
+/// <para>
+/// One bad file never stops the others: it is recorded in <see cref="Inputs"/> with an error naming
+/// the file and the position, and records streamed from it before the error stay streamed.
+/// </para>
+/// </summary>
+public sealed class SnapshotReader
+{
+    private readonly IReadOnlyList<ISnapshotFormat> _formats;
+    private readonly List<SnapshotInput> _inputs = [];
+
+    public SnapshotReader(IEnumerable<ISnapshotFormat> formats)
+    {
+        ArgumentNullException.ThrowIfNull(formats);
+        _formats = [.. formats];
+    }
+
+    /// <summary>One entry per input file, added as each file is finished (in reading order).</summary>
+    public IReadOnlyList<SnapshotInput> Inputs => _inputs;
+
+    public async IAsyncEnumerable<RawAsset> ReadAsync(IReadOnlyList<string> paths, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        var plan = new List<PlannedInput>();
+        foreach (var (path, error) in SnapshotPaths.Expand(paths))
+        {
+            plan.Add(error is null ? await PlanAsync(path, cancellationToken) : new PlannedInput(path, null, error));
+        }
+
+        // Stable: equal (phase, path) keep the order given.
+        var ordered = plan
+            .Select((input, position) => (input, position))
+            .OrderBy(p => p.input.Phase)
+            .ThenBy(p => p.input.Path, StringComparer.Ordinal)
+            .ThenBy(p => p.position)
+            .Select(p => p.input)
+            .ToList();
+
+        var session = new SnapshotSession();
+        foreach (var input in ordered)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (input.Format is null || input.Error is not null)
+            {
+                _inputs.Add(new SnapshotInput(input.Path, input.Format?.Name, 0, input.Error));
+                continue;
+            }
+
+            long count = 0;
+            string? failure = null;
+            var file = SnapshotFiles.Create(input.Path);
+            var records = input.Format.ReadAsync(file, session, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            try
+            {
+                while (true)
+                {
+                    var (moved, error) = await MoveNextAsync(records, input.Path);
+                    if (!moved)
+                    {
+                        failure = error;
+                        break;
+                    }
+
+                    count++;
+                    yield return records.Current;
+                }
+            }
+            finally
+            {
+                await DisposeQuietlyAsync(records);
+            }
+
+            _inputs.Add(new SnapshotInput(input.Path, input.Format.Name, count, failure));
+        }
+
+        foreach (var format in _formats)
+        {
+            await foreach (var asset in format.CompleteAsync(session, cancellationToken).WithCancellation(cancellationToken))
+            {
+                yield return asset;
+            }
+        }
+    }
+
+    private async Task<PlannedInput> PlanAsync(string path, CancellationToken cancellationToken)
+    {
+        var file = SnapshotFiles.Create(path);
+        SnapshotProbeResult result;
+        try
+        {
+            result = await SnapshotProber.ProbeAsync(file, cancellationToken);
+        }
+        catch (Exception ex) when (IsReadFailure(ex))
+        {
+            return new PlannedInput(path, null, $"{path}: cannot read: {ex.Message}");
+        }
+
+        var probe = result.Probe;
+        if (probe.Shape == SnapshotShape.Empty)
+        {
+            return new PlannedInput(path, null, $"{path}: empty file: no records");
+        }
+
+        if (probe.Shape != SnapshotShape.NotJson)
+        {
+            foreach (var format in _formats)
+            {
+                if (format.Matches(probe))
+                {
+                    return new PlannedInput(path, format, null);
+                }
+            }
+        }
+
+        if (result.Error is not null)
+        {
+            return new PlannedInput(path, null, result.Error);
+        }
+
+        if (probe.Shape == SnapshotShape.Array && probe.FirstRecordProperties.Count == 0 && !result.Truncated)
+        {
+            return new PlannedInput(path, null, $"{path}:1:1: no records: the file holds an empty array (or an array of non-objects), so its format cannot be told");
+        }
+
+        if (result.Truncated)
+        {
+            // The probe stops at its length; a syntax error further on explains the file better than "unrecognised".
+            try
+            {
+                if (await SnapshotJson.FindSyntaxErrorAsync(file, cancellationToken) is { } syntax)
+                {
+                    return new PlannedInput(path, null, syntax);
+                }
+            }
+            catch (Exception ex) when (IsReadFailure(ex))
+            {
+                return new PlannedInput(path, null, $"{path}: cannot read: {ex.Message}");
+            }
+        }
+
+        return new PlannedInput(path, null, $"{path}:1:1: unrecognised format: {Describe(probe)}");
+    }
+
+    private static async Task<(bool Moved, string? Error)> MoveNextAsync(IAsyncEnumerator<RawAsset> records, string path)
+    {
+        try
+        {
+            return (await records.MoveNextAsync(), null);
+        }
+        catch (SnapshotFormatException ex)
+        {
+            return (false, ex.Message.StartsWith(path, StringComparison.Ordinal) ? ex.Message : $"{path}: {ex.Message}");
+        }
+        catch (JsonReaderException ex)
+        {
+            return (false, SnapshotJsonReader.MalformedMessage(path, ex));
+        }
+        catch (Exception ex) when (IsReadFailure(ex))
+        {
+            return (false, $"{path}: cannot read: {ex.Message}");
+        }
+    }
+
+    private static async ValueTask DisposeQuietlyAsync(IAsyncEnumerator<RawAsset> records)
+    {
+        try
+        {
+            await records.DisposeAsync();
+        }
+        catch (Exception ex) when (IsReadFailure(ex) || ex is SnapshotFormatException or JsonException)
+        {
+            // The file's error (if any) is already recorded; closing it has nothing to add.
+        }
+    }
+
+    /// <summary>Failures of one file (a corrupt gzip stream is <see cref="InvalidDataException"/>) that must not stop the others.</summary>
+    private static bool IsReadFailure(Exception ex) =>
+        ex is IOException or UnauthorizedAccessException or InvalidDataException or NotSupportedException;
+
+    internal static string Describe(SnapshotProbe probe)
+    {
+        static string Names(IReadOnlyList<string> names) => names.Count == 0
+            ? "no properties"
+            : "properties " + string.Join(", ", names.Take(12)) + (names.Count > 12 ? ", ..." : "");
+
+        return probe.Shape switch
+        {
+            SnapshotShape.Array => $"a JSON array whose first element has {Names(probe.FirstRecordProperties)}",
+            SnapshotShape.Object when probe.MultipleDocuments => $"JSON lines (or concatenated documents) whose first has {Names(probe.RootProperties)}",
+            SnapshotShape.Object when probe.RecordsProperty is { } records =>
+                $"a JSON object with {Names(probe.RootProperties)} (first record of '{records}' has {Names(probe.FirstRecordProperties)})",
+            SnapshotShape.Object => $"a JSON object with {Names(probe.RootProperties)}",
+            _ => "not JSON",
+        };
+    }
+}

@@ -1,0 +1,65 @@
+using System.Runtime.CompilerServices;
+using Newtonsoft.Json.Linq;
+using PostureScanner.Core.Inventory;
+
+namespace PostureScanner.Gcp.Snapshots;
+
+/// <summary>
+/// Cloud Asset Inventory assets in one <see cref="GcpLayout"/>, either casing. Every record is
+/// canonicalized and passed through the session's <see cref="GcpIamPolicyIndex"/>, which joins
+/// resources with their IAM policies across files.
+/// </summary>
+internal sealed class GcpAssetFormat(string name, int phase, GcpLayout layout, Func<SnapshotProbe, bool> matches) : ISnapshotFormat
+{
+    public string Name => name;
+
+    public Provider Provider => Provider.Gcp;
+
+    public int Phase => phase;
+
+    public bool Matches(SnapshotProbe probe) => matches(probe);
+
+    public async IAsyncEnumerable<RawAsset> ReadAsync(SnapshotFile file, SnapshotSession session, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var index = session.State<GcpIamPolicyIndex>();
+        var records = layout == GcpLayout.Items
+            ? SnapshotJson.ReadItemsAsync(file, cancellationToken)
+            : SnapshotJson.ReadPropertyItemsAsync(file, "assets", cancellationToken);
+        await foreach (var record in records)
+        {
+            var assetRecord = record;
+            if (layout == GcpLayout.History)
+            {
+                var temporal = record.AsObject();
+                if (temporal["deleted"] is JValue { Type: JTokenType.Boolean } deleted && deleted.Value<bool>())
+                {
+                    // A window in which the asset did not exist: nothing to assess.
+                    continue;
+                }
+
+                assetRecord = record with
+                {
+                    Label = record.Label + ".asset",
+                    Value = temporal["asset"] ?? throw record.Error("a temporal asset without 'asset'"),
+                };
+            }
+
+            if (assetRecord.Convert(asset => index.Accept(GcpAssetCanonicalizer.Canonicalize(asset))) is { } raw)
+            {
+                yield return raw;
+            }
+        }
+    }
+
+    public async IAsyncEnumerable<RawAsset> CompleteAsync(SnapshotSession session, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        await Task.CompletedTask;
+        foreach (var orphan in session.State<GcpIamPolicyIndex>().Drain())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return orphan;
+        }
+    }
+}

@@ -1,0 +1,167 @@
+using System.Globalization;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+using PostureScanner.Core.Inventory;
+
+namespace PostureScanner.Worker.Cli;
+
+/// <summary>
+/// Generates large inventories from the demo records (themselves derived from real records): each
+/// output record is a template with fresh ids, written in three real file formats — AWS Config
+/// snapshots (<c>configurationItems</c>), Azure Resource Graph <c>objectArray</c> pages and GCP CAI
+/// export JSON lines — in files of ~50,000 records, streamed so generating 1 GB needs little memory.
+/// </summary>
+internal sealed class InventoryGenerator
+{
+    private const int RecordsPerFile = 50_000;
+    private readonly Random _random;
+
+    public InventoryGenerator(int seed)
+    {
+        _random = new Random(seed);
+    }
+
+    public sealed record Written(long Records, long Bytes, int Files);
+
+    public async Task<Written> WriteAsync(string directory, long records, long? limitBytes, CancellationToken cancellationToken)
+    {
+        var templates = await LoadTemplatesAsync(cancellationToken);
+        Directory.CreateDirectory(directory);
+        long count = 0, bytes = 0;
+        var files = 0;
+        while (count < records && (limitBytes is null || bytes < limitBytes))
+        {
+            var provider = ProviderNames.All[files % 3];
+            var pool = templates.Where(t => t.Provider == provider).ToList();
+            if (pool.Count == 0)
+            {
+                files++;
+                continue;
+            }
+
+            var n = (int)Math.Min(RecordsPerFile, records - count);
+            var path = Path.Combine(directory, provider switch
+            {
+                Provider.Aws => $"aws-config-snapshot-{files:D5}.json",
+                Provider.Azure => $"azure-resource-graph-{files:D5}.json",
+                _ => $"gcp-cai-export-{files:D5}.jsonl",
+            });
+            await using (var stream = File.Create(path))
+            await using (var text = new StreamWriter(stream))
+            {
+                WriteFile(text, provider, pool, n, count);
+            }
+
+            bytes += new FileInfo(path).Length;
+            count += n;
+            files++;
+        }
+
+        return new Written(count, bytes, files);
+    }
+
+    private void WriteFile(StreamWriter text, Provider provider, List<RawAsset> pool, int n, long offset)
+    {
+        using var json = new JsonTextWriter(text) { Formatting = Formatting.None, CloseOutput = false };
+        switch (provider)
+        {
+            case Provider.Aws:
+                json.WriteStartObject();
+                json.WritePropertyName("fileVersion");
+                json.WriteValue("1.0");
+                json.WritePropertyName("configSnapshotId");
+                json.WriteValue(Guid.NewGuid().ToString());
+                json.WritePropertyName("configurationItems");
+                json.WriteStartArray();
+                for (var i = 0; i < n; i++)
+                {
+                    Variant(pool, offset + i).WriteTo(json);
+                }
+
+                json.WriteEndArray();
+                json.WriteEndObject();
+                break;
+            case Provider.Azure:
+                json.WriteStartObject();
+                json.WritePropertyName("totalRecords");
+                json.WriteValue(n);
+                json.WritePropertyName("count");
+                json.WriteValue(n);
+                json.WritePropertyName("resultTruncated");
+                json.WriteValue("false");
+                json.WritePropertyName("data");
+                json.WriteStartArray();
+                for (var i = 0; i < n; i++)
+                {
+                    Variant(pool, offset + i).WriteTo(json);
+                }
+
+                json.WriteEndArray();
+                json.WritePropertyName("facets");
+                json.WriteStartArray();
+                json.WriteEndArray();
+                json.WriteEndObject();
+                break;
+            default:
+                for (var i = 0; i < n; i++)
+                {
+                    text.WriteLine(Variant(pool, offset + i).ToString(Formatting.None));
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>A template with ids made unique by a numeric suffix (names stay valid for each cloud).</summary>
+    private JObject Variant(List<RawAsset> pool, long index)
+    {
+        var template = pool[_random.Next(pool.Count)];
+        var copy = (JObject)template.Data.DeepClone();
+        var suffix = "-g" + index.ToString(CultureInfo.InvariantCulture);
+        switch (template.Provider)
+        {
+            case Provider.Aws:
+                Append(copy, "arn", suffix);
+                Append(copy, "resourceId", suffix);
+                Append(copy, "resourceName", suffix);
+                break;
+            case Provider.Azure:
+                Append(copy, "id", suffix);
+                Append(copy, "name", suffix);
+                break;
+            default:
+                Append(copy, "name", suffix);
+                break;
+        }
+
+        return copy;
+    }
+
+    private static void Append(JObject obj, string key, string suffix)
+    {
+        if (obj[key] is JValue { Type: JTokenType.String } v)
+        {
+            obj[key] = v.Value<string>() + suffix;
+        }
+    }
+
+    private static async Task<List<RawAsset>> LoadTemplatesAsync(CancellationToken cancellationToken)
+    {
+        var folder = DemoInventory.Extract();
+        try
+        {
+            var reader = new SnapshotReader(SnapshotScan.Formats);
+            var list = new List<RawAsset>();
+            await foreach (var asset in reader.ReadAsync([folder], cancellationToken))
+            {
+                list.Add(asset);
+            }
+
+            return list;
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using System.Globalization;
+using PostureScanner.Core.Catalog;
+using PostureScanner.Core.Controls;
+using PostureScanner.Core.Evaluation;
+using PostureScanner.Core.Inventory;
+
+namespace PostureScanner.Worker.Cli;
+
+/// <summary>The human summary of a scan: inputs, counts per status, failures per severity and per cloud, and the findings table.</summary>
+internal static class ScanSummaryWriter
+{
+    public static void WriteFindings(TextWriter output, ScanOutcome outcome, NistCatalog catalog)
+    {
+        var rows = outcome.Results.Where(r => r.Status != EvaluationStatus.Pass || outcome.IncludePasses)
+            .OrderBy(r => r.Status)
+            .ThenBy(r => r.Severity)
+            .ThenBy(r => r, ResultOrder.Instance)
+            .Select(r => new[]
+            {
+                r.Status.ToName(), r.Severity.ToName(), r.Control.Definition.Id, r.Resource.Provider.ToName(), r.Resource.Name,
+                string.Join(" ", r.Control.Definition.Nist.Select(catalog.Label)),
+            })
+            .ToList();
+        if (rows.Count > 0)
+        {
+            TextTable.Write(output, ["STATUS", "SEVERITY", "CONTROL", "CLOUD", "RESOURCE", "NIST"], rows);
+            output.WriteLine();
+        }
+    }
+
+    public static void WriteSummary(TextWriter output, ScanOutcome outcome, TimeSpan elapsed)
+    {
+        var c = outcome.Counters;
+        foreach (var input in outcome.Inputs)
+        {
+            var status = input.Error is null ? "ok" : "ERROR: " + input.Error;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"input  {input.Path}  [{input.Format ?? "unrecognised"}]  {input.Resources:N0} records  {status}"));
+        }
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"scanned {c.Records:N0} records ({c.Resources:N0} resources, {c.Unmapped:N0} of unmapped types) against {outcome.Controls.Count} controls in {elapsed.TotalSeconds:N1} s"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"evaluations: {c.Evaluations:N0}  pass {c[EvaluationStatus.Pass]:N0}  fail {c[EvaluationStatus.Fail]:N0}  unknown {c[EvaluationStatus.Unknown]:N0}  error {c[EvaluationStatus.Error]:N0}  excluded {c.Excluded:N0}"));
+
+        var fails = outcome.Results.Where(r => r.Status == EvaluationStatus.Fail).ToList();
+        var bySeverity = Enum.GetValues<Severity>().Select(s => $"{s.ToName()} {fails.Count(f => f.Severity == s).ToString(CultureInfo.InvariantCulture)}");
+        output.WriteLine("failures by severity: " + string.Join("  ", bySeverity));
+        var byCloud = ProviderNames.All.Select(p => $"{p.ToName()} {fails.Count(f => f.Resource.Provider == p).ToString(CultureInfo.InvariantCulture)}");
+        output.WriteLine("failures by cloud:    " + string.Join("  ", byCloud));
+    }
+}

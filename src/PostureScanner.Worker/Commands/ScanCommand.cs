@@ -1,0 +1,94 @@
+using System.CommandLine;
+using PostureScanner.Core.Controls;
+using PostureScanner.Core.Evaluation;
+using PostureScanner.Core.Policy;
+using PostureScanner.Worker.Cli;
+
+namespace PostureScanner.Worker.Commands;
+
+/// <summary><c>posture scan --snapshot PATH...</c>: evaluate inventory files against the controls and report.</summary>
+internal static class ScanCommand
+{
+    private static readonly string[] FailOnLevels = ["critical", "high", "medium", "low"];
+
+    public static Command Create(CliContext cli)
+    {
+        var snapshot = new Option<string[]>("--snapshot")
+        {
+            Description = "Inventory file or directory (read recursively); repeatable. Formats are detected from content",
+            Required = true,
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var policy = new Option<string?>("--policy") { Description = "Policy YAML: control selection, severity/parameter overrides, exclusions" };
+        var format = CommonOptions.Format("table", "table", "json", "sarif", "csv");
+        var output = new Option<string?>("--output", "-o") { Description = "Write the report to this file instead of stdout" };
+        var failOn = new Option<string?>("--fail-on") { Description = "Exit 1 when a failure at or above this severity is found: critical, high, medium, low" };
+        failOn.AcceptOnlyFromAmong(FailOnLevels);
+        var includePasses = new Option<bool>("--include-passes") { Description = "Also report passing evaluations (summary counts always include them)" };
+        var controls = CommonOptions.Controls();
+        var mappings = CommonOptions.Mappings();
+
+        var command = new Command("scan", "Evaluate inventory snapshots (AWS Config, Azure Resource Graph/ARM, GCP Cloud Asset) against the controls")
+        {
+            snapshot, policy, format, output, failOn, includePasses, controls, mappings,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var content = ScanContent.Load(parse.GetValue(controls), parse.GetValue(mappings));
+            var scanPolicy = parse.GetValue(policy) is { } policyPath
+                ? ScanPolicyLoader.Load(policyPath, await File.ReadAllTextAsync(policyPath, cancellationToken), content.Controls)
+                : ScanPolicy.Default;
+            return await RunAsync(cli, content, scanPolicy, parse.GetValue(snapshot) ?? [], parse.GetValue(format) ?? "table",
+                parse.GetValue(output), parse.GetValue(failOn), parse.GetValue(includePasses), cancellationToken);
+        });
+        return command;
+    }
+
+    internal static async Task<int> RunAsync(CliContext cli, ScanContent content, ScanPolicy policy, IReadOnlyList<string> paths, string format,
+        string? outputPath, string? failOn, bool includePasses, CancellationToken cancellationToken)
+    {
+        var missing = paths.Where(p => !File.Exists(p) && !Directory.Exists(p)).ToList();
+        foreach (var path in missing)
+        {
+            await cli.Error.WriteLineAsync($"{path}: no such file or directory");
+        }
+
+        var progress = new ScanProgress(cli.Error, cli.Time);
+        var outcome = await SnapshotScan.RunAsync(content, policy, paths.Except(missing).ToList(), includePasses, progress, cli.Time, cancellationToken);
+
+        // Machine formats on stdout keep the human summary on stderr, so pipes get clean JSON/SARIF.
+        var summary = format == "table" && outputPath is null ? cli.Out : cli.Error;
+        if (format == "table")
+        {
+            if (outputPath is null)
+            {
+                ScanSummaryWriter.WriteFindings(cli.Out, outcome, content.Catalog);
+            }
+            else
+            {
+                await using var file = new StreamWriter(outputPath);
+                ScanSummaryWriter.WriteFindings(file, outcome, content.Catalog);
+            }
+        }
+        else
+        {
+            await ReportOutput.WriteAsync(format, outcome, content, outputPath, cli, cancellationToken);
+        }
+
+        ScanSummaryWriter.WriteSummary(summary, outcome, progress.Elapsed);
+
+        if (missing.Count > 0 || outcome.Inputs.Any(i => i.Error is not null))
+        {
+            await cli.Error.WriteLineAsync("some inputs could not be read (see above); the others were scanned");
+            return ExitCodes.InputError;
+        }
+
+        if (failOn is not null && Vocabulary.TryParseSeverity(failOn, out var threshold)
+            && outcome.Results.Any(r => r.Status == EvaluationStatus.Fail && r.Severity <= threshold))
+        {
+            return ExitCodes.Findings;
+        }
+
+        return ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,164 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+using PostureScanner.Core.Inventory;
+
+namespace PostureScanner.Gcp.Tests.Snapshots;
+
+public sealed class GcpSnapshotFormatsTests : IDisposable
+{
+    private const string Bucket = "//storage.googleapis.com/my-storage-bucket-with-bucketpolicyonly";
+    private const string Project = "//cloudresourcemanager.googleapis.com/projects/216968792402";
+    private const string Orphan = "//storage.googleapis.com/my-second-test-bucket";
+
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public async Task Read_ExportJsonLines_ConvertsSnakeCaseEnvelopeAndLeavesDataUntouched()
+    {
+        var path = Samples.Path("_derived", "export-resources.jsonl");
+
+        var assets = await Samples.ReadWholeAsync(path, "gcp-cai-export");
+
+        Assert.Equal(
+            ["storage.googleapis.com/Bucket", "cloudresourcemanager.googleapis.com/Project", "sqladmin.googleapis.com/Instance", "compute.googleapis.com/Firewall"],
+            assets.Select(a => a.NativeType));
+        var bucket = assets[0];
+        Assert.Equal(Provider.Gcp, bucket.Provider);
+        Assert.Equal(Bucket, bucket.NativeId);
+        Assert.Equal(["name", "assetType", "resource"], bucket.Data.Properties().Select(p => p.Name));
+        Assert.Equal(["version", "discoveryDocumentUri", "discoveryName", "parent", "data"], ((JObject)bucket.Data["resource"]!).Properties().Select(p => p.Name));
+        var original = File.ReadLines(path).Select(line => SnapshotJson.TryParse(line)!).ToList();
+        for (var i = 0; i < assets.Count; i++)
+        {
+            Assert.True(JToken.DeepEquals(original[i].SelectToken("resource.data"), assets[i].Data.SelectToken("resource.data")), assets[i].NativeId);
+        }
+    }
+
+    [Fact]
+    public async Task Read_ExportJsonLines_FindsTheProjectOfEachAsset()
+    {
+        var assets = await Samples.ReadWholeAsync(Samples.Path("_derived", "export-resources.jsonl"), "gcp-cai-export");
+
+        // Bucket: the number from resource.parent; project: resource.data.projectId (the name holds the number);
+        // Cloud SQL (name host differs from the type's service) and firewall: the id in the name.
+        Assert.Equal(["68478495408", "valid-project-test", "my-test-project", "test-project"], assets.Select(a => a.Account));
+        Assert.Equal("gcp/my-test-project", assets[2].Scope);
+        Assert.All(assets, a => Assert.Equal("global", a.Region));
+    }
+
+    [Theory]
+    [InlineData("a-resources.jsonl", "b-iam.jsonl")]
+    [InlineData("b-resources.jsonl", "a-iam.jsonl")]
+    public async Task Read_IamPolicyExportBesideResourceExport_JoinsWhicheverOrderOnDisk(string resourcesName, string policiesName)
+    {
+        var resources = _temp.Write(resourcesName, File.ReadAllBytes(Samples.Path("_derived", "export-resources.jsonl")));
+        var policies = _temp.Write(policiesName, File.ReadAllBytes(Samples.Path("_derived", "export-iam-policies.jsonl")));
+
+        var (assets, inputs) = await Samples.ReadAsync(_temp.Path);
+
+        Assert.Equal([policies, resources], inputs.Select(i => i.Path));
+        Assert.Equal(["gcp-cai-iam-policies", "gcp-cai-export"], inputs.Select(i => i.Format));
+        Assert.All(inputs, i => Assert.Null(i.Error));
+        Assert.Equal(5, assets.Count);
+        var bucket = assets.Single(a => a.NativeId == Bucket).Data;
+        Assert.Equal("storage.googleapis.com/Bucket", bucket["assetType"]!.Value<string>());
+        Assert.Contains("allUsers", bucket.SelectToken("iamPolicy.bindings[?(@.role == 'roles/storage.legacyBucketReader')].members")!.Values<string>());
+        Assert.NotNull(bucket.SelectToken("resource.data.iamConfiguration"));
+        var project = assets.Single(a => a.NativeId == Project).Data;
+        Assert.Equal(1, project.SelectToken("iamPolicy.auditConfigs[0].auditLogConfigs[0].logType")!.Value<int>());
+        Assert.Equal("cloudasset.googleapis.com", project.SelectToken("iamPolicy.auditConfigs[0].service")!.Value<string>());
+        var orphan = assets[^1];
+        Assert.Equal(Orphan, orphan.NativeId);
+        Assert.Null(orphan.Data["resource"]);
+        Assert.NotNull(orphan.Data["iamPolicy"]);
+        Assert.Equal("global", orphan.Region);
+    }
+
+    [Fact]
+    public async Task Read_IamPolicyFileAlone_EmitsEveryPolicyAtTheEnd()
+    {
+        var (assets, inputs) = await Samples.ReadAsync(Samples.Path("storage.googleapis.com__Bucket.IAM_POLICY", "policylib-3.json"));
+
+        var input = Assert.Single(inputs);
+        Assert.Equal("gcp-cai-iam-policies", input.Format);
+        Assert.Null(input.Error);
+        var policy = Assert.Single(assets);
+        Assert.Equal("//storage.googleapis.com/my-test-bucket", policy.NativeId);
+        Assert.Equal("roles/storage.legacyBucketOwner", policy.Data.SelectToken("iamPolicy.bindings[0].role")!.Value<string>());
+    }
+
+    [Fact]
+    public async Task Read_SingleSnakeCaseAsset_IsTheFixtureForm()
+    {
+        var assets = await Samples.ReadWholeAsync(Samples.Path("storage.googleapis.com__Bucket", "policylib-4.json"), "gcp-cai-asset");
+
+        var bucket = Assert.Single(assets);
+        Assert.Equal(Bucket, bucket.NativeId);
+        Assert.Equal("https://www.googleapis.com/discovery/v1/apis/storage/v1/rest", bucket.Data.SelectToken("resource.discoveryDocumentUri")!.Value<string>());
+    }
+
+    [Fact]
+    public async Task Read_BatchGetAssetsHistory_TakesEachAssetInCamelCase()
+    {
+        var assets = await Samples.ReadWholeAsync(Samples.Path("_derived", "c7n-cai-1.body.json"), "gcp-cai-assets-history");
+
+        var instance = Assert.Single(assets);
+        Assert.Equal("//compute.googleapis.com/projects/cloud-custodian/zones/us-central1-a/instances/instance-1", instance.NativeId);
+        Assert.Equal("compute.googleapis.com/Instance", instance.NativeType);
+        Assert.Equal("cloud-custodian", instance.Account);
+        Assert.Equal("us-central1-a", instance.Region);
+        Assert.Null(instance.Data["window"]);
+        Assert.Equal("10", instance.Data.SelectToken("resource.data.disks[0].diskSizeGb")!.Value<string>());
+    }
+
+    [Fact]
+    public async Task Read_BatchGetAssetsHistoryDeletedWindow_IsSkipped()
+    {
+        var response = JObject.Parse(await File.ReadAllTextAsync(Samples.Path("_derived", "c7n-cai-1.body.json")));
+        var deleted = (JObject)response["assets"]![0]!.DeepClone();
+        deleted["deleted"] = true;
+        ((JArray)response["assets"]!).Insert(0, deleted);
+        var path = _temp.Write("history.json", response.ToString());
+
+        var assets = await Samples.ReadWholeAsync(path, "gcp-cai-assets-history");
+
+        Assert.Single(assets);
+    }
+
+    [Fact]
+    public async Task Read_AssetsListPageAndGcloudList_GiveTheSameAsset()
+    {
+        var page = await Samples.ReadWholeAsync(Samples.Path("_derived", "assets-list-page.json"), "gcp-cai-assets-page");
+        var list = await Samples.ReadWholeAsync(Samples.Path("_derived", "asset-list.json"), "gcp-cai-asset-list");
+        var single = await Samples.ReadWholeAsync(Samples.Path("compute.googleapis.com__Instance", "c7n-cai-1.json"), "gcp-cai-asset");
+
+        Assert.Equal(single[0].Data.ToString(Formatting.None), Assert.Single(page).Data.ToString(Formatting.None));
+        Assert.Equal(single[0].Data.ToString(Formatting.None), Assert.Single(list).Data.ToString(Formatting.None));
+    }
+
+    [Fact]
+    public async Task Read_BothCasings_GiveTheSameEnvelopeKeys()
+    {
+        var snake = (await Samples.ReadWholeAsync(Samples.Path("compute.googleapis.com__Firewall", "policylib-1.json"), "gcp-cai-asset"))[0].Data;
+        var camel = (await Samples.ReadWholeAsync(Samples.Path("compute.googleapis.com__Instance", "c7n-cai-1.json"), "gcp-cai-asset"))[0].Data;
+
+        Assert.Equal(["name", "assetType", "resource", "ancestors"], snake.Properties().Select(p => p.Name));
+        Assert.Equal(["name", "assetType", "resource", "ancestors"], camel.Properties().Select(p => p.Name));
+        Assert.Equal(
+            ((JObject)camel["resource"]!).Properties().Select(p => p.Name).Where(n => n != "location"),
+            ((JObject)snake["resource"]!).Properties().Select(p => p.Name));
+    }
+
+    [Theory]
+    [InlineData("c7n-cai-1.json")]
+    [InlineData("c7n-cai-search-1.json")]
+    public async Task Read_RecordingsAndSearchResults_AreUnrecognised(string file)
+    {
+        var (assets, inputs) = await Samples.ReadAsync(Samples.Path("_envelopes", file));
+
+        Assert.Empty(assets);
+        Assert.Contains("unrecognised format", Assert.Single(inputs).Error);
+    }
+}

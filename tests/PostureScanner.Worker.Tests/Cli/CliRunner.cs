@@ -1,0 +1,17 @@
+using PostureScanner.Worker.Cli;
+
+namespace PostureScanner.Worker.Tests.Cli;
+
+/// <summary>Runs the real command tree in-process with captured stdout/stderr.</summary>
+internal static class CliRunner
+{
+    public sealed record Result(int ExitCode, string Out, string Error);
+
+    public static async Task<Result> RunAsync(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = await PostureCli.RunAsync(args, new CliContext(stdout, stderr, TimeProvider.System), CancellationToken.None);
+        return new Result(code, stdout.ToString(), stderr.ToString());
+    }
+}
