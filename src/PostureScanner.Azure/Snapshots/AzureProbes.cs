@@ -8,9 +8,13 @@ internal static class AzureProbes
     private static readonly string[] ResourceGraphMarkers =
         ["totalRecords", "count", "resultTruncated", "facets", "$skipToken", "skipToken", "total_records", "skip_token"];
 
-    /// <summary>An ARM resource or Resource Graph row: it has an <c>id</c>, and nothing that marks another cloud's record.</summary>
+    /// <summary>
+    /// An ARM resource or Resource Graph row: it has an <c>id</c>, and nothing that marks another
+    /// cloud's record (AWS <c>resourceType</c>, CAI <c>assetType</c>, the <c>selfLink</c> of Google REST resources).
+    /// </summary>
     public static bool IsResource(IReadOnlyList<string> properties) =>
         properties.Contains("id", StringComparer.Ordinal)
+        && !properties.Contains("selfLink", StringComparer.Ordinal)
         && !properties.Contains("resourceType", StringComparer.Ordinal)
         && !properties.Contains("assetType", StringComparer.Ordinal)
         && !properties.Contains("asset_type", StringComparer.Ordinal);

@@ -26,15 +26,25 @@ public sealed record Evaluation
     /// results are nodes of the raw JSON tree, so retaining them would keep every record alive.
     /// Evidence values are cloned (parentless) for the same reason.
     /// </summary>
-    public Evaluation Detach() => this with
+    public Evaluation Detach() => Detach(DetachResource(Resource));
+
+    /// <summary>As <see cref="Detach()"/>, sharing an already detached copy of this evaluation's resource (one per resource, not per evaluation).</summary>
+    public Evaluation Detach(Resource detachedResource) => this with
     {
-        Resource = Resource with
-        {
-            Attributes = EmptyAttributes,
-            Raw = Resource.Raw with { Data = [] },
-        },
+        Resource = detachedResource,
         Evidence = Evidence.ToDictionary(e => e.Key, e => e.Value?.DeepClone(), StringComparer.Ordinal),
     };
+
+    /// <summary>The resource without its native record and attribute values.</summary>
+    public static Resource DetachResource(Resource resource)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        return resource with
+        {
+            Attributes = EmptyAttributes,
+            Raw = resource.Raw with { Data = [] },
+        };
+    }
 
     private static readonly IReadOnlyDictionary<string, JToken> EmptyAttributes = new Dictionary<string, JToken>();
 

@@ -34,20 +34,25 @@ public sealed partial class SnapshotJsonReader : IDisposable
 
     public int Column => _json.LinePosition;
 
+    // The reads below are synchronous on purpose: the input is a local (buffered) file, and
+    // Newtonsoft's async token reading costs several times the synchronous path per token. The
+    // methods stay Task-returning so a network-backed source can change that without callers noticing.
+
     /// <summary>Advances to the next token (comments skipped); false at the end of the file.</summary>
-    public async Task<bool> ReadAsync(CancellationToken cancellationToken)
+    public Task<bool> ReadAsync(CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         try
         {
-            while (await _json.ReadAsync(cancellationToken))
+            while (_json.Read())
             {
                 if (_json.TokenType != JsonToken.Comment)
                 {
-                    return true;
+                    return Task.FromResult(true);
                 }
             }
 
-            return false;
+            return Task.FromResult(false);
         }
         catch (JsonReaderException ex)
         {
@@ -56,11 +61,12 @@ public sealed partial class SnapshotJsonReader : IDisposable
     }
 
     /// <summary>Loads the value starting at the current token (the reader then sits on its last token).</summary>
-    public async Task<JToken> LoadAsync(CancellationToken cancellationToken)
+    public Task<JToken> LoadAsync(CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         try
         {
-            return await JToken.ReadFromAsync(_json, SnapshotJson.LoadSettings, cancellationToken);
+            return Task.FromResult(JToken.ReadFrom(_json, SnapshotJson.LoadSettings));
         }
         catch (JsonReaderException ex)
         {
@@ -69,11 +75,13 @@ public sealed partial class SnapshotJsonReader : IDisposable
     }
 
     /// <summary>Skips the value starting at the current token without loading it.</summary>
-    public async Task SkipAsync(CancellationToken cancellationToken)
+    public Task SkipAsync(CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         try
         {
-            await _json.SkipAsync(cancellationToken);
+            _json.Skip();
+            return Task.CompletedTask;
         }
         catch (JsonReaderException ex)
         {

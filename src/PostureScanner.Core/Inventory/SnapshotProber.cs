@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
@@ -25,16 +26,18 @@ internal sealed class SnapshotProber
 
     public static async Task<SnapshotProbeResult> ProbeAsync(SnapshotFile file, CancellationToken cancellationToken)
     {
-        var buffer = new char[ProbeLength];
-        int length;
-        bool truncated;
-        using (var text = new StreamReader(file.Open(), Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 16 * 1024))
+        var buffer = ArrayPool<char>.Shared.Rent(ProbeLength + 1);
+        try
         {
-            length = await text.ReadBlockAsync(buffer.AsMemory(), cancellationToken);
-            truncated = length == buffer.Length && await text.ReadAsync(new char[1].AsMemory(), cancellationToken) > 0;
+            using var text = new StreamReader(file.Open(), Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 16 * 1024);
+            var length = await text.ReadBlockAsync(buffer.AsMemory(0, ProbeLength + 1), cancellationToken);
+            var truncated = length > ProbeLength;
+            return Probe(file.Path, new string(buffer, 0, Math.Min(length, ProbeLength)), truncated);
         }
-
-        return Probe(file.Path, new string(buffer, 0, length), truncated);
+        finally
+        {
+            ArrayPool<char>.Shared.Return(buffer);
+        }
     }
 
     internal static SnapshotProbeResult Probe(string path, string content, bool truncated)

@@ -25,12 +25,13 @@ public sealed class SnapshotReader
         _formats = [.. formats];
     }
 
-    /// <summary>One entry per input file, added as each file is finished (in reading order).</summary>
+    /// <summary>One entry per input file, added as each file is finished (in reading order); cleared when a new read starts.</summary>
     public IReadOnlyList<SnapshotInput> Inputs => _inputs;
 
     public async IAsyncEnumerable<RawAsset> ReadAsync(IReadOnlyList<string> paths, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(paths);
+        _inputs.Clear();
         var plan = new List<PlannedInput>();
         foreach (var (path, error) in SnapshotPaths.Expand(paths))
         {

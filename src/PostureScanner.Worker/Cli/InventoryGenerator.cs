@@ -23,9 +23,9 @@ internal sealed class InventoryGenerator
 
     public sealed record Written(long Records, long Bytes, int Files);
 
-    public async Task<Written> WriteAsync(string directory, long records, long? limitBytes, CancellationToken cancellationToken)
+    public async Task<Written> WriteAsync(string? templatePath, string directory, long records, long? limitBytes, CancellationToken cancellationToken)
     {
-        var templates = await LoadTemplatesAsync(cancellationToken);
+        var templates = await LoadTemplatesAsync(templatePath, cancellationToken);
         Directory.CreateDirectory(directory);
         long count = 0, bytes = 0;
         var files = 0;
@@ -145,9 +145,9 @@ internal sealed class InventoryGenerator
         }
     }
 
-    private static async Task<List<RawAsset>> LoadTemplatesAsync(CancellationToken cancellationToken)
+    private static async Task<List<RawAsset>> LoadTemplatesAsync(string? templatePath, CancellationToken cancellationToken)
     {
-        var folder = DemoInventory.Extract();
+        var folder = templatePath ?? DemoInventory.Extract();
         try
         {
             var reader = new SnapshotReader(SnapshotScan.Formats);
@@ -161,7 +161,10 @@ internal sealed class InventoryGenerator
         }
         finally
         {
-            Directory.Delete(folder, recursive: true);
+            if (templatePath is null)
+            {
+                Directory.Delete(folder, recursive: true);
+            }
         }
     }
 }

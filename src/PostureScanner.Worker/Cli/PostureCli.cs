@@ -14,6 +14,11 @@ internal static class PostureCli
         root.Subcommands.Add(ControlsCommand.Create(cli));
         root.Subcommands.Add(DemoCommand.Create(cli));
         root.Subcommands.Add(DevCommand.Create(cli));
+        root.Subcommands.Add(DbCommand.Create(cli));
+        root.Subcommands.Add(ScansCommand.Create(cli));
+        root.Subcommands.Add(FindingsCommand.Create(cli));
+        root.Subcommands.Add(DiffCommand.Create(cli));
+        root.Subcommands.Add(SuppressCommand.Create(cli));
         return root;
     }
 

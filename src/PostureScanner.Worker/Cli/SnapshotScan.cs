@@ -26,11 +26,18 @@ internal static class SnapshotScan
         var pipeline = new ScanPipeline(new Core.Mapping.Normalizer(content.Mappings), evaluator, policy);
         var reader = new SnapshotReader(Formats);
         var results = new List<Evaluation>();
+        (Resource Source, Resource Detached)? last = null;
         await foreach (var evaluation in pipeline.RunAsync(reader.ReadAsync(paths, cancellationToken), cancellationToken))
         {
             if (includePasses || evaluation.Status != EvaluationStatus.Pass)
             {
-                results.Add(evaluation.Detach());
+                // Evaluations of one resource arrive together: detach the resource once for all of them.
+                if (last is null || !ReferenceEquals(last.Value.Source, evaluation.Resource))
+                {
+                    last = (evaluation.Resource, Evaluation.DetachResource(evaluation.Resource));
+                }
+
+                results.Add(evaluation.Detach(last.Value.Detached));
             }
 
             progress?.Report(pipeline.Counters.Records, pipeline.Counters.Evaluations);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using PostureScanner.Core.Controls;
 using PostureScanner.Core.Evaluation;
 using PostureScanner.Core.Policy;
+using PostureScanner.Postgres.Options;
 using PostureScanner.Worker.Cli;
 
 namespace PostureScanner.Worker.Commands;
@@ -27,10 +28,17 @@ internal static class ScanCommand
         var includePasses = new Option<bool>("--include-passes") { Description = "Also report passing evaluations (summary counts always include them)" };
         var controls = CommonOptions.Controls();
         var mappings = CommonOptions.Mappings();
+        var database = StoreOptions.Database("none");
+        var dataDir = StoreOptions.DataDirectory();
+        var target = new Option<string?>("--target")
+        {
+            Description = "Name the stored scan is recorded under (with --database); scans of one target are diffed and resolve each other's findings. Default: snapshot:<first input path>",
+            HelpName = "NAME",
+        };
 
         var command = new Command("scan", "Evaluate inventory snapshots (AWS Config, Azure Resource Graph/ARM, GCP Cloud Asset) against the controls")
         {
-            snapshot, policy, format, output, failOn, includePasses, controls, mappings,
+            snapshot, policy, format, output, failOn, includePasses, controls, mappings, database, dataDir, target,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -38,14 +46,41 @@ internal static class ScanCommand
             var scanPolicy = parse.GetValue(policy) is { } policyPath
                 ? ScanPolicyLoader.Load(policyPath, await File.ReadAllTextAsync(policyPath, cancellationToken), content.Controls)
                 : ScanPolicy.Default;
-            return await RunAsync(cli, content, scanPolicy, parse.GetValue(snapshot) ?? [], parse.GetValue(format) ?? "table",
-                parse.GetValue(output), parse.GetValue(failOn), parse.GetValue(includePasses), cancellationToken);
+            var paths = parse.GetValue(snapshot) ?? [];
+            var (storeOptions, storeError) = StoreOptions.Parse(parse.GetValue(database), parse.GetValue(dataDir));
+            if (storeOptions is null)
+            {
+                await cli.Error.WriteLineAsync(storeError);
+                return ExitCodes.Usage;
+            }
+
+            if (storeOptions.EffectiveMode == PostgresMode.None)
+            {
+                if (parse.GetValue(target) is not null)
+                {
+                    await cli.Error.WriteLineAsync("--target names the stored scan: it needs --database auto or --database CONN");
+                    return ExitCodes.Usage;
+                }
+
+                return await RunAsync(cli, content, scanPolicy, paths, parse.GetValue(format) ?? "table",
+                    parse.GetValue(output), parse.GetValue(failOn), parse.GetValue(includePasses), cancellationToken);
+            }
+
+            var targetName = parse.GetValue(target) ?? "snapshot:" + Path.GetFullPath(paths.Length > 0 ? paths[0] : ".");
+            return await StoreSession.RunAsync(cli, storeOptions, async session =>
+                (await RunAsync(cli, content, scanPolicy, paths, parse.GetValue(format) ?? "table", parse.GetValue(output), parse.GetValue(failOn),
+                    parse.GetValue(includePasses), new StoreTarget(session, targetName), cancellationToken)).ExitCode, cancellationToken);
         });
         return command;
     }
 
     internal static async Task<int> RunAsync(CliContext cli, ScanContent content, ScanPolicy policy, IReadOnlyList<string> paths, string format,
-        string? outputPath, string? failOn, bool includePasses, CancellationToken cancellationToken)
+        string? outputPath, string? failOn, bool includePasses, CancellationToken cancellationToken) =>
+        (await RunAsync(cli, content, policy, paths, format, outputPath, failOn, includePasses, store: null, cancellationToken)).ExitCode;
+
+    /// <summary>Scans, reports, and with <paramref name="store"/> stores the evaluations (see <see cref="StoredScan"/>).</summary>
+    internal static async Task<(int ExitCode, StoreOutcome? Store)> RunAsync(CliContext cli, ScanContent content, ScanPolicy policy, IReadOnlyList<string> paths,
+        string format, string? outputPath, string? failOn, bool includePasses, StoreTarget? store, CancellationToken cancellationToken)
     {
         var missing = paths.Where(p => !File.Exists(p) && !Directory.Exists(p)).ToList();
         foreach (var path in missing)
@@ -54,7 +89,17 @@ internal static class ScanCommand
         }
 
         var progress = new ScanProgress(cli.Error, cli.Time);
-        var outcome = await SnapshotScan.RunAsync(content, policy, paths.Except(missing).ToList(), includePasses, progress, cli.Time, cancellationToken);
+        ScanOutcome outcome;
+        StoreOutcome? stored = null;
+        if (store is null)
+        {
+            outcome = await SnapshotScan.RunAsync(content, policy, paths.Except(missing).ToList(), includePasses, progress, cli.Time, cancellationToken);
+        }
+        else
+        {
+            (outcome, stored) = await StoredScan.RunAsync(content, policy, paths.Except(missing).ToList(), missing, includePasses, progress, cli.Time,
+                store.Session, store.Target, store.Hooks, cancellationToken);
+        }
 
         // Machine formats on stdout keep the human summary on stderr, so pipes get clean JSON/SARIF.
         var summary = format == "table" && outputPath is null ? cli.Out : cli.Error;
@@ -76,19 +121,25 @@ internal static class ScanCommand
         }
 
         ScanSummaryWriter.WriteSummary(summary, outcome, progress.Elapsed);
+        if (stored is not null)
+        {
+            StoredScan.WriteSummary(summary, stored, store!.Session.Database.Description);
+        }
 
         if (missing.Count > 0 || outcome.Inputs.Any(i => i.Error is not null))
         {
-            await cli.Error.WriteLineAsync("some inputs could not be read (see above); the others were scanned");
-            return ExitCodes.InputError;
+            await cli.Error.WriteLineAsync(stored is null
+                ? "some inputs could not be read (see above); the others were scanned"
+                : "some inputs could not be read (see above); the others were scanned, and no scope of this scan was merged into the store");
+            return (ExitCodes.InputError, stored);
         }
 
         if (failOn is not null && Vocabulary.TryParseSeverity(failOn, out var threshold)
             && outcome.Results.Any(r => r.Status == EvaluationStatus.Fail && r.Severity <= threshold))
         {
-            return ExitCodes.Findings;
+            return (ExitCodes.Findings, stored);
         }
 
-        return ExitCodes.Ok;
+        return (ExitCodes.Ok, stored);
     }
 }

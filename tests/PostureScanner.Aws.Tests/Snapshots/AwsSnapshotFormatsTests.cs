@@ -1,3 +1,4 @@
+using PostureScanner.Testing;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using PostureScanner.Core.Inventory;

@@ -1,3 +1,4 @@
+using PostureScanner.Testing;
 using System.Globalization;
 using System.Text;
 using PostureScanner.Aws.Snapshots;
@@ -67,7 +68,7 @@ public sealed class AwsSnapshotStreamingTests : IDisposable
             var port = (i % 1000).ToString(CultureInfo.InvariantCulture);
             await writer.WriteAsync(i == 0 ? "\n" : ",\n");
             await writer.WriteAsync(
-                $$$"""{"configurationItemVersion":"1.3","accountId":"123456789012","configurationItemCaptureTime":"2024-01-01T00:00:00.000Z","configurationItemStatus":"OK","arn":"arn:aws:ec2:us-east-1:123456789012:security-group/sg-{{{id}}}","resourceType":"AWS::EC2::SecurityGroup","resourceId":"sg-{{{id}}}","awsRegion":"us-east-1","availabilityZone":"Not Applicable","tags":{"index":"{{{id}}}"},"relationships":[],"configuration":"{\"groupId\":\"sg-{{{id}}}\",\"ipPermissions\":[{\"ipProtocol\":\"tcp\",\"fromPort\":{{{port}}}.0,\"toPort\":{{{port}}}.0,\"ipv4Ranges\":[{\"cidrIp\":\"0.0.0.0/0\"}]}]}","supplementaryConfiguration":{}}""");
+                $$$"""{"configurationItemVersion":"1.3","accountId":"123456789012","arn":"arn:aws:ec2:us-east-1:123456789012:security-group/sg-{{{id}}}","resourceType":"AWS::EC2::SecurityGroup","resourceId":"sg-{{{id}}}","awsRegion":"us-east-1","tags":{"index":"{{{id}}}"},"configuration":"{\"groupId\":\"sg-{{{id}}}\",\"ipPermissions\":[{\"ipProtocol\":\"tcp\",\"fromPort\":{{{port}}}.0,\"toPort\":{{{port}}}.0,\"ipv4Ranges\":[{\"cidrIp\":\"0.0.0.0/0\"}]}]}","supplementaryConfiguration":{}}""");;
         }
 
         await writer.WriteAsync("\n]}\n");

@@ -1,3 +1,4 @@
+using PostureScanner.Testing;
 using System.IO.Compression;
 using System.Text;
 using PostureScanner.Core.Inventory;
@@ -122,6 +123,25 @@ public sealed class SnapshotReaderTests : IDisposable
         var input = Assert.Single(inputs);
         Assert.Equal(3000, input.Resources);
         Assert.StartsWith($"{path}:3002:", input.Error);
+    }
+
+    [Fact]
+    public async Task ReadAsync_UnrecognisedFileWithErrorBeyondProbeLength_ReportsTheSyntaxError()
+    {
+        var text = new StringBuilder("[\n");
+        for (var i = 0; i < 3000; i++)
+        {
+            text.Append($"{{\"other\": \"{new string('x', 40)}\"}},\n");
+        }
+
+        text.Append("{\"other\": nope}\n]\n");
+        var path = _temp.Write("big-other.json", text.ToString());
+
+        var (_, inputs) = await ReadAsync([Things()], path);
+
+        var error = Assert.Single(inputs).Error;
+        Assert.True(error!.StartsWith($"{path}:3002:", StringComparison.Ordinal), error);
+        Assert.Contains("malformed JSON", error);
     }
 
     [Fact]

@@ -1,6 +1,8 @@
+using PostureScanner.Testing;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using PostureScanner.Core.Inventory;
+using PostureScanner.Gcp.Snapshots;
 
 namespace PostureScanner.Gcp.Tests.Snapshots;
 
@@ -87,6 +89,25 @@ public sealed class GcpSnapshotFormatsTests : IDisposable
         var policy = Assert.Single(assets);
         Assert.Equal("//storage.googleapis.com/my-test-bucket", policy.NativeId);
         Assert.Equal("roles/storage.legacyBucketOwner", policy.Data.SelectToken("iamPolicy.bindings[0].role")!.Value<string>());
+    }
+
+    [Fact]
+    public async Task Read_AssetsListPageOfIamPolicies_IsReadFirstAndJoined()
+    {
+        // assets.list with contentType=IAM_POLICY: the committed policy record in the API's camelCase, name set to the bucket's.
+        var policy = GcpAssetCanonicalizer.Canonicalize(SnapshotJson.TryParse(await File.ReadAllTextAsync(Samples.Path("storage.googleapis.com__Bucket.IAM_POLICY", "policylib-3.json")))!.Value<JObject>()!);
+        policy["name"] = Bucket;
+        var page = new JObject { ["readTime"] = "2020-05-29T16:39:31Z", ["assets"] = new JArray(policy) };
+        var policies = _temp.Write("z-policies.json", page.ToString());
+        _temp.Write("a-bucket.json", File.ReadAllBytes(Samples.Path("storage.googleapis.com__Bucket", "policylib-4.json")));
+
+        var (assets, inputs) = await Samples.ReadAsync(_temp.Path);
+
+        Assert.Equal(policies, inputs[0].Path);
+        Assert.Equal(["gcp-cai-iam-policies-page", "gcp-cai-asset"], inputs.Select(i => i.Format));
+        var bucket = Assert.Single(assets);
+        Assert.Equal(Bucket, bucket.NativeId);
+        Assert.Equal("roles/storage.legacyBucketReader", bucket.Data.SelectToken("iamPolicy.bindings[1].role")!.Value<string>());
     }
 
     [Fact]

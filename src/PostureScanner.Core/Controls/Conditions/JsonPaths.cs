@@ -8,14 +8,25 @@ public static class JsonPaths
     public static JToken? Navigate(JToken? root, string path)
     {
         var current = root;
-        foreach (var segment in path.Split('.'))
+        var start = 0;
+        while (start <= path.Length)
         {
-            if (current is not JObject obj || !obj.TryGetValue(segment, StringComparison.Ordinal, out var next))
+            var dot = path.IndexOf('.', start);
+            var end = dot < 0 ? path.Length : dot;
+            if (current is not JObject obj)
+            {
+                return null;
+            }
+
+            // JObject looks keys up by string; a segment equal to the whole path needs no copy.
+            var segment = start == 0 && end == path.Length ? path : path[start..end];
+            if (!obj.TryGetValue(segment, out var next))
             {
                 return null;
             }
 
             current = next;
+            start = end + 1;
         }
 
         return current;

@@ -28,8 +28,9 @@ public sealed record QuantifierCondition(QuantifierKind Kind, string Attribute, 
                 return ctx.WrongType(path, value, "list");
             }
 
-            var matched = new JArray();
-            var unmatched = new JArray();
+            // Plain lists: JArray.Add would deep-clone every element that already has a parent.
+            var matched = new List<JToken>();
+            var unmatched = new List<JToken>();
             var unknown = false;
             foreach (var element in list)
             {
@@ -50,7 +51,7 @@ public sealed record QuantifierCondition(QuantifierKind Kind, string Attribute, 
 
             if (result == Truth.False && ctx.Evidence is not null && kind != QuantifierKind.Some)
             {
-                ctx.Evidence[path] = kind == QuantifierKind.None ? matched : unmatched;
+                ctx.Evidence[path] = new JArray((kind == QuantifierKind.None ? matched : unmatched).Select(e => e.DeepClone()));
             }
 
             return result;

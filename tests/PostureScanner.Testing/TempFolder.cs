@@ -1,7 +1,7 @@
-namespace PostureScanner.Gcp.Tests.Snapshots;
+namespace PostureScanner.Testing;
 
 /// <summary>A folder under the system temp path, deleted when the test ends.</summary>
-internal sealed class TempFolder : IDisposable
+public sealed class TempFolder : IDisposable
 {
     public TempFolder()
     {

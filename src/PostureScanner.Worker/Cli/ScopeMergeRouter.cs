@@ -1,0 +1,202 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Npgsql;
+using PostureScanner.Core.Evaluation;
+using PostureScanner.Core.Inventory;
+using PostureScanner.Postgres.Findings;
+
+namespace PostureScanner.Worker.Cli;
+
+/// <summary>
+/// Streams a scan's evaluations into the store, one <see cref="FindingStore.MergeScopeAsync"/> per scope
+/// (<see cref="RawAsset.Scope"/>).
+/// <para>
+/// The pipeline yields evaluations in record order, and a snapshot file may interleave scopes (an
+/// aggregator export holds many accounts and regions), so every scope gets its own merge, started when
+/// its first record is seen and fed through a bounded channel: its evaluations go to the database
+/// (binary COPY into the merge's staging table) while the scan runs, and memory holds at most a few
+/// thousand evaluations per scope. Nothing is committed until the whole input has been read: only
+/// then does <see cref="CompleteAsync"/> finish each merge (one transaction per scope, in the order the
+/// scopes were first seen) or, when an input could not be read whole, cancel them all and record the
+/// scopes as failed. Each streaming merge holds one connection, so beyond <c>maxStreams</c> scopes the
+/// evaluations of further scopes are buffered in memory and merged after the stream ends.
+/// </para>
+/// </summary>
+internal sealed class ScopeMergeRouter : IAsyncDisposable
+{
+    private const int ChannelCapacity = 2048;
+
+    private readonly FindingStore _store;
+    private readonly ScanHandle _scan;
+    private readonly int _maxStreams;
+    private readonly CancellationToken _cancellationToken;
+    private readonly Dictionary<string, ScopeSink> _sinks = new(StringComparer.Ordinal);
+    private readonly List<ScopeSink> _order = [];
+    private int _streams;
+
+    public ScopeMergeRouter(FindingStore store, ScanHandle scan, int maxStreams, CancellationToken cancellationToken)
+    {
+        _store = store;
+        _scan = scan;
+        _maxStreams = maxStreams;
+        _cancellationToken = cancellationToken;
+    }
+
+    /// <summary>Scopes seen so far, in order of first record.</summary>
+    public IReadOnlyList<string> Scopes => _order.Select(s => s.Scope).ToList();
+
+    /// <summary>Passes the records through, opening a merge for each scope on its first record (a scope with records but no evaluation is still merged).</summary>
+    public async IAsyncEnumerable<RawAsset> ObserveAsync(IAsyncEnumerable<RawAsset> assets, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var asset in assets.WithCancellation(cancellationToken))
+        {
+            if (!_sinks.ContainsKey(asset.Scope))
+            {
+                Open(asset.Scope);
+            }
+
+            yield return asset;
+        }
+    }
+
+    /// <summary>Routes one evaluation (not detached: the staging writer reads the resource's attributes and raw record) to its scope's merge.</summary>
+    public async ValueTask WriteAsync(Evaluation evaluation, CancellationToken cancellationToken)
+    {
+        var scope = evaluation.Resource.Raw.Scope;
+        if (!_sinks.TryGetValue(scope, out var sink))
+        {
+            sink = Open(scope);
+        }
+
+        if (sink.Buffer is not null)
+        {
+            sink.Buffer.Add(evaluation);
+            return;
+        }
+
+        try
+        {
+            await sink.Channel!.Writer.WriteAsync(evaluation, cancellationToken);
+        }
+        catch (ChannelClosedException)
+        {
+            // The merge ended before its input did: a database error (rethrown as is) or a failed COPY.
+            var result = await sink.Merge!;
+            throw new NpgsqlException($"storing scope {scope} failed: {result.Reason}");
+        }
+    }
+
+    /// <summary>
+    /// Ends every merge: with <paramref name="failure"/> null each scope is committed (one transaction per
+    /// scope); otherwise each streaming merge is cancelled (its transaction rolls back) and every scope is
+    /// recorded as failed with the reason, so nothing in this scan resolves or deletes anything.
+    /// </summary>
+    public async Task<IReadOnlyList<ScopeMergeResult>> CompleteAsync(string? failure, CancellationToken cancellationToken)
+    {
+        var results = new List<ScopeMergeResult>();
+        foreach (var sink in _order)
+        {
+            if (failure is not null)
+            {
+                await AbandonAsync(sink);
+                await _store.FailScopeAsync(_scan, sink.Scope, failure, cancellationToken);
+                results.Add(new ScopeMergeResult { Scope = sink.Scope, Status = ScopeStatus.Failed, Reason = failure });
+            }
+            else if (sink.Buffer is { } buffer)
+            {
+                sink.Buffer = null;
+                results.Add(await _store.MergeScopeAsync(_scan, sink.Scope, Stream(buffer), cancellationToken));
+            }
+            else
+            {
+                sink.Channel!.Writer.TryComplete();
+                results.Add(await sink.Merge!);
+                sink.Merge = null;
+            }
+        }
+
+        return results;
+    }
+
+    /// <summary>Cancels merges still open (the scan was abandoned): their transactions roll back, nothing is recorded.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var sink in _order)
+        {
+            await AbandonAsync(sink);
+            sink.Cancellation.Dispose();
+        }
+    }
+
+    private ScopeSink Open(string scope)
+    {
+        var sink = new ScopeSink(scope, CancellationTokenSource.CreateLinkedTokenSource(_cancellationToken));
+        if (_streams < _maxStreams)
+        {
+            _streams++;
+            var channel = Channel.CreateBounded<Evaluation>(new BoundedChannelOptions(ChannelCapacity)
+            {
+                SingleReader = true,
+                SingleWriter = true,
+                FullMode = BoundedChannelFullMode.Wait,
+            });
+            sink.Channel = channel;
+            var token = sink.Cancellation.Token;
+            sink.Merge = Task.Run(() => _store.MergeScopeAsync(_scan, scope, channel.Reader.ReadAllAsync(token), token), token);
+
+            // A merge that ends early (database error) must not leave the scan blocked on a full channel.
+            _ = sink.Merge.ContinueWith(t => channel.Writer.TryComplete(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+        else
+        {
+            sink.Buffer = [];
+        }
+
+        _sinks.Add(scope, sink);
+        _order.Add(sink);
+        return sink;
+    }
+
+    private static async Task AbandonAsync(ScopeSink sink)
+    {
+        sink.Buffer = null;
+        if (sink.Merge is not { } merge)
+        {
+            return;
+        }
+
+        sink.Merge = null;
+        await sink.Cancellation.CancelAsync();
+        try
+        {
+            await merge;
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or NpgsqlException or InvalidOperationException or IOException)
+        {
+            // Expected: the staging COPY was cancelled (or had already failed) and the merge transaction rolled back.
+        }
+    }
+
+    private static async IAsyncEnumerable<Evaluation> Stream(List<Evaluation> evaluations)
+    {
+        foreach (var evaluation in evaluations)
+        {
+            yield return evaluation;
+        }
+
+        await Task.CompletedTask;
+    }
+
+    private sealed class ScopeSink(string scope, CancellationTokenSource cancellation)
+    {
+        public string Scope { get; } = scope;
+
+        public CancellationTokenSource Cancellation { get; } = cancellation;
+
+        public Channel<Evaluation>? Channel { get; set; }
+
+        public Task<ScopeMergeResult>? Merge { get; set; }
+
+        public List<Evaluation>? Buffer { get; set; }
+    }
+}

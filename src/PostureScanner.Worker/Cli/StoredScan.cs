@@ -1,0 +1,107 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using PostureScanner.Core.Controls;
+using PostureScanner.Core.Evaluation;
+using PostureScanner.Core.Inventory;
+using PostureScanner.Core.Policy;
+using PostureScanner.Core.Scanning;
+
+namespace PostureScanner.Worker.Cli;
+
+/// <summary>
+/// <see cref="SnapshotScan"/> with the store attached: the same streaming scan, whose evaluations also flow,
+/// scope by scope, into <see cref="Postgres.Findings.FindingStore"/> (see <see cref="ScopeMergeRouter"/>).
+/// <para>
+/// Failed inputs: a file that could not be read whole (or a path that does not exist) may have held
+/// records of any scope, including scopes other files of this scan cover. Merging those scopes would
+/// resolve the unread findings as "deleted", so when any input fails, no scope of the scan is merged:
+/// each is recorded as failed with the names of the bad inputs, and the findings keep their state.
+/// The report still shows what the good inputs hold.
+/// </para>
+/// </summary>
+internal static class StoredScan
+{
+    public static async Task<(ScanOutcome Outcome, StoreOutcome Store)> RunAsync(ScanContent content, ScanPolicy policy, IReadOnlyList<string> paths,
+        IReadOnlyList<string> unreadablePaths, bool includePasses, ScanProgress? progress, TimeProvider time, StoreSession session, string target,
+        ScanHooks? hooks, CancellationToken cancellationToken)
+    {
+        var controls = policy.Compile(content.Controls, content.Catalog);
+        var startedAt = time.GetUtcNow();
+        var evaluator = new Evaluator(controls, startedAt);
+        var pipeline = new ScanPipeline(new Core.Mapping.Normalizer(content.Mappings), evaluator, policy);
+        var reader = new SnapshotReader(SnapshotScan.Formats);
+        var scan = await session.Store.BeginScanAsync(target, ControlSetHash(controls), cancellationToken);
+        var results = new List<Evaluation>();
+        await using var router = new ScopeMergeRouter(session.Store, scan, session.MaxScopeStreams, cancellationToken);
+
+        var records = reader.ReadAsync(paths, cancellationToken);
+        if (hooks?.Records is { } rewrite)
+        {
+            records = rewrite(records);
+        }
+
+        await foreach (var evaluation in pipeline.RunAsync(router.ObserveAsync(records, cancellationToken), cancellationToken))
+        {
+            hooks?.Evaluation?.Invoke(evaluation);
+            await router.WriteAsync(evaluation, cancellationToken);
+            if (includePasses || evaluation.Status != EvaluationStatus.Pass)
+            {
+                results.Add(evaluation.Detach());
+            }
+
+            progress?.Report(pipeline.Counters.Records, pipeline.Counters.Evaluations);
+        }
+
+        var bad = unreadablePaths.Concat(reader.Inputs.Where(i => i.Error is not null).Select(i => i.Path)).ToList();
+        var failure = bad.Count == 0 ? null
+            : $"not merged: {string.Join(", ", bad)} could not be read whole, and unread records may belong to any scope of this scan; findings keep their state";
+        var scopes = await router.CompleteAsync(failure, cancellationToken);
+        if (failure is not null && scopes.Count == 0)
+        {
+            // Nothing was read at all: record why, so `posture scans list` explains the failed scan.
+            await session.Store.FailScopeAsync(scan, "(unread inputs)", failure, cancellationToken);
+        }
+
+        var status = await session.Store.CompleteScanAsync(scan, cancellationToken);
+        results.Sort(ResultOrder.Instance);
+        var outcome = new ScanOutcome(pipeline.Counters, reader.Inputs, controls, results, includePasses, startedAt, time.GetUtcNow());
+        return (outcome, new StoreOutcome(scan, status, scopes, failure));
+    }
+
+    /// <summary>
+    /// SHA-256 over the compiled controls (id, effective severity, resource type, NIST ids, bound parameters,
+    /// check), so two scans with different policies or libraries are told apart.
+    /// </summary>
+    public static string ControlSetHash(IReadOnlyList<CompiledControl> controls)
+    {
+        var text = new StringBuilder();
+        foreach (var c in controls.OrderBy(c => c.Definition.Id, StringComparer.Ordinal))
+        {
+            text.Append(c.Definition.Id).Append('|').Append(c.Severity.ToName()).Append('|').Append(c.Definition.ResourceType).Append('|')
+                .AppendJoin(',', c.Definition.Nist).Append('|');
+            foreach (var (name, value) in c.Parameters.OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                text.Append(name).Append('=').Append(value.ToString(Newtonsoft.Json.Formatting.None)).Append(';');
+            }
+
+            text.Append('\n');
+        }
+
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    /// <summary>One line per scan and per failed scope, for the human summary.</summary>
+    public static void WriteSummary(TextWriter output, StoreOutcome store, string databaseDescription)
+    {
+        var done = store.Scopes.Where(s => s.Status == Postgres.Findings.ScopeStatus.Completed).ToList();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"stored as scan {store.Scan.ScanId} of target '{store.Scan.Target}' ({store.Status.ToString().ToLowerInvariant()}) in {databaseDescription}"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"merge: {done.Count} of {store.Scopes.Count} scopes completed; findings {done.Sum(s => s.Inserted)} new, {done.Sum(s => s.Changed)} changed, {done.Sum(s => s.Resolved)} resolved, {done.Sum(s => s.Missing)} no longer present, {done.Sum(s => s.Unchanged)} unchanged"));
+        foreach (var scope in store.Scopes.Where(s => s.Status == Postgres.Findings.ScopeStatus.Failed))
+        {
+            output.WriteLine($"scope {scope.Scope} FAILED: {scope.Reason}");
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using System.Globalization;
+using PostureScanner.Aws.Snapshots;
+using PostureScanner.Azure.Snapshots;
+using PostureScanner.Core.Catalog;
+using PostureScanner.Core.Content;
+using PostureScanner.Core.Controls;
+using PostureScanner.Core.Evaluation;
+using PostureScanner.Core.Inventory;
+using PostureScanner.Core.Mapping;
+using PostureScanner.Core.Policy;
+using PostureScanner.Core.Scanning;
+using PostureScanner.Gcp.Snapshots;
+
+// Pipeline benchmark: measures each stage over an inventory made by `posture dev generate`.
+// Usage: dotnet run -c Release --project tests/PostureScanner.Benchmarks -- pipeline DIR
+// Figures go to the README; nothing here asserts a time (performance is measured, not asserted).
+if (args.Length < 2 || args[0] != "pipeline")
+{
+    Console.Error.WriteLine("usage: PostureScanner.Benchmarks pipeline INVENTORY_DIR");
+    return 2;
+}
+
+var input = args[1];
+ISnapshotFormat[] formats = [.. AwsSnapshotFormats.All, .. AzureSnapshotFormats.All, .. GcpSnapshotFormats.All];
+var bytes = Directory.EnumerateFiles(input, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+var controls = new ControlLoader(NistCatalog.Embedded).LoadAll(ContentSource.Embedded("controls"));
+var mappings = new MappingLoader(new ExpressionCompiler()).LoadAll(ContentSource.Embedded("mappings"));
+var normalizer = new Normalizer(mappings);
+var compiled = ScanPolicy.Default.Compile(controls, NistCatalog.Embedded);
+
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"input {input}: {bytes / 1_048_576.0:N1} MiB; {controls.Controls.Count} controls; {Environment.ProcessorCount} cores"));
+await Stage("read", async () =>
+{
+    long n = 0;
+    await foreach (var _ in new SnapshotReader(formats).ReadAsync([input], CancellationToken.None))
+    {
+        n++;
+    }
+
+    return (n, 0L);
+});
+await Stage("read+normalize", async () =>
+{
+    long n = 0, r = 0;
+    await foreach (var asset in new SnapshotReader(formats).ReadAsync([input], CancellationToken.None))
+    {
+        n++;
+        r += normalizer.Normalize(asset).Count();
+    }
+
+    return (n, r);
+});
+await Stage("read+normalize+evaluate", async () =>
+{
+    var pipeline = new ScanPipeline(normalizer, new Evaluator(compiled, DateTimeOffset.UtcNow), ScanPolicy.Default);
+    long e = 0;
+    await foreach (var _ in pipeline.RunAsync(new SnapshotReader(formats).ReadAsync([input], CancellationToken.None), CancellationToken.None))
+    {
+        e++;
+    }
+
+    return (pipeline.Counters.Records, e);
+});
+return 0;
+
+async Task Stage(string name, Func<Task<(long Records, long Items)>> run)
+{
+    GC.Collect();
+    var watch = Stopwatch.StartNew();
+    var (records, items) = await run();
+    watch.Stop();
+    var process = Process.GetCurrentProcess();
+    process.Refresh();
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{name,-26} {watch.Elapsed.TotalSeconds,7:N1} s  {records / watch.Elapsed.TotalSeconds,9:N0} records/s  {bytes / 1_048_576.0 / watch.Elapsed.TotalSeconds,6:N1} MiB/s  items {items:N0}  peak working set {process.PeakWorkingSet64 / 1_048_576.0:N0} MiB"));
+}

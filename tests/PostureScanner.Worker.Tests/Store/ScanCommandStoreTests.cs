@@ -1,0 +1,109 @@
+using PostureScanner.Testing.Postgres;
+
+namespace PostureScanner.Worker.Tests.Store;
+
+/// <summary><c>posture scan --database CONN</c> against a real PostgreSQL, then the read verbs.</summary>
+public sealed class ScanCommandStoreTests : IClassFixture<PostgresFixture>, IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("posture-store-");
+    private readonly StoreCli _cli;
+
+    public ScanCommandStoreTests(PostgresFixture fixture)
+    {
+        _cli = new StoreCli(fixture.ConnectionString);
+    }
+
+    public void Dispose() => _dir.Delete(recursive: true);
+
+    [Fact]
+    public async Task Scan_ResourceFixedBetweenScans_DiffAndListShowItResolved()
+    {
+        await StorageAccounts.WriteAsync(_dir.FullName, "alpha", compliant: false);
+        await StorageAccounts.WriteAsync(_dir.FullName, "beta", compliant: true);
+        var first = await _cli.RunAsync("scan", "--snapshot", _dir.FullName, "--target", "fix", "--format", "json");
+        Assert.True(first.ExitCode == 0, first.Error);
+        Assert.Contains("stored as scan", first.Error, StringComparison.Ordinal);
+
+        var open = Assert.Single(await _cli.FindingsAsync("fix", "--status", "open"));
+        Assert.Equal("alpha", open.GetProperty("resourceName").GetString());
+        var fingerprint = open.GetProperty("fingerprint").GetString()!;
+        Assert.Contains("SC-28", open.GetProperty("nist").EnumerateArray().Select(n => n.GetString()));
+
+        var show = await _cli.RunAsync("findings", "show", fingerprint);
+        Assert.True(show.ExitCode == 0, show.Error);
+        Assert.Contains("evidence:", show.Out, StringComparison.Ordinal);
+        Assert.Contains("Microsoft.Storage", show.Out, StringComparison.Ordinal);
+        Assert.Contains("opened", show.Out, StringComparison.Ordinal);
+
+        // Fix alpha: its record now uses a customer-managed key.
+        await StorageAccounts.WriteAsync(_dir.FullName, "alpha", compliant: true);
+        var second = await _cli.RunAsync("scan", "--snapshot", _dir.FullName, "--target", "fix");
+        Assert.True(second.ExitCode == 0, second.Error);
+        Assert.Contains("1 resolved", second.Out, StringComparison.Ordinal);
+
+        var ids = await _cli.ScanIdsAsync("fix");
+        Assert.Equal(2, ids.Length);
+        var diff = await _cli.DiffAsync(ids[0], ids[1]);
+        Assert.Contains(fingerprint, StoreCli.Fingerprints(diff, "resolved"));
+        Assert.Empty(StoreCli.Fingerprints(diff, "new"));
+        Assert.Empty(StoreCli.Fingerprints(diff, "reopened"));
+
+        var resolved = Assert.Single(await _cli.FindingsAsync("fix", "--status", "resolved"));
+        Assert.Equal(fingerprint, resolved.GetProperty("fingerprint").GetString());
+        var history = await _cli.RunAsync("findings", "show", fingerprint, "--format", "json");
+        Assert.Contains("\"event\": \"resolved\"", history.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Scan_MalformedInput_ResolvesNothingAndRecordsTheScopesFailed()
+    {
+        await StorageAccounts.WriteAsync(_dir.FullName, "gamma", compliant: false);
+        await StorageAccounts.WriteAsync(_dir.FullName, "delta", compliant: false);
+        Assert.Equal(0, (await _cli.RunAsync("scan", "--snapshot", _dir.FullName, "--target", "malformed")).ExitCode);
+        Assert.Equal(2, (await _cli.FindingsAsync("malformed", "--status", "open")).Count);
+
+        // gamma disappears, and a file of the same subscription is cut off mid-record.
+        File.Delete(Path.Combine(_dir.FullName, "gamma.json"));
+        var broken = await File.ReadAllTextAsync(Path.Combine(_dir.FullName, "delta.json"));
+        await File.WriteAllTextAsync(Path.Combine(_dir.FullName, "broken.json"), "[" + broken.Replace("delta", "epsilon", StringComparison.Ordinal) + ", {\"id\": ");
+        var partial = await _cli.RunAsync("scan", "--snapshot", _dir.FullName, "--target", "malformed");
+        Assert.Equal(3, partial.ExitCode);
+        Assert.Contains("no scope of this scan was merged", partial.Error, StringComparison.Ordinal);
+
+        var scan = await _cli.LatestScanAsync("malformed");
+        Assert.Equal("failed", scan.GetProperty("status").GetString());
+        var scope = Assert.Single(scan.GetProperty("scopes").EnumerateArray());
+        Assert.Equal("failed", scope.GetProperty("status").GetString());
+        Assert.Contains("broken.json", scope.GetProperty("reason").GetString(), StringComparison.Ordinal);
+
+        // Nothing resolved: gamma is still open, the diff is empty.
+        var open = await _cli.FindingsAsync("malformed", "--status", "open");
+        Assert.Equal(["delta", "gamma"], open.Select(f => f.GetProperty("resourceName").GetString()).Order(StringComparer.Ordinal));
+        var ids = await _cli.ScanIdsAsync("malformed");
+        var diff = await _cli.DiffAsync(ids[0], ids[1]);
+        Assert.Empty(StoreCli.Fingerprints(diff, "resolved"));
+
+        // Control: once the input reads whole, the same change does resolve gamma.
+        File.Delete(Path.Combine(_dir.FullName, "broken.json"));
+        Assert.Equal(0, (await _cli.RunAsync("scan", "--snapshot", _dir.FullName, "--target", "malformed")).ExitCode);
+        var resolved = Assert.Single(await _cli.FindingsAsync("malformed", "--status", "resolved"));
+        Assert.Equal("gamma", resolved.GetProperty("resourceName").GetString());
+    }
+
+    [Fact]
+    public async Task Scan_WithoutDatabase_StoresNothing()
+    {
+        await StorageAccounts.WriteAsync(_dir.FullName, "zeta", compliant: false);
+        var result = await Cli.CliRunner.RunAsync("scan", "--snapshot", _dir.FullName);
+        Assert.Equal(0, result.ExitCode);
+        Assert.DoesNotContain("stored as scan", result.Out + result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Scan_BadDatabaseValue_ExitsTwoNamingTheOption()
+    {
+        var result = await Cli.CliRunner.RunAsync("scan", "--snapshot", _dir.FullName, "--database", "Hoost=x;Nope");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--database", result.Error, StringComparison.Ordinal);
+    }
+}
