@@ -13,7 +13,7 @@ This script:
   * writes them into demo/inventory/ spread over the file forms the readers accept
     (AWS: DeliverConfigSnapshot .json.gz, select-aggregate-resource-config output,
     batch-get-resource-config output, get-resource-config-history output; Azure: Resource Graph
-    objectArray and table pages, ARM list pages; GCP: `gcloud asset export` resource and
+    objectArray and table pages, ARM list pages, an array of ARM GET bodies; GCP: `gcloud asset export` resource and
     iam-policy JSON lines, assets.list pages of resources and of IAM policies);
   * writes demo/expected-findings.yaml (native id -> sorted control ids that must fail), taken ONLY
     from the design's expect-fail lists, never from running the scanner;
@@ -93,7 +93,10 @@ def substitute_text(doc, mapping, variables, where):
     for old, new in mapping.items():
         new = render(new, variables, where)
         text = text.replace(old, json.dumps(new, ensure_ascii=False)[1:-1])
-    return json.loads(text)
+    try:
+        return json.loads(text)
+    except ValueError as e:
+        raise ValueError(f"{where}: the substitutions broke the JSON ({e}): {text[max(0, e.pos - 80):e.pos + 40]}") from e
 
 
 # ---------------------------------------------------------------------------------------------
@@ -129,7 +132,7 @@ class Sources:
             with open(os.path.join(FIXTURES, ref), encoding="utf-8") as f:
                 doc = json.load(f)
             origin = {"real_record": row["base"], "source_repo": row["source_repo"], "source_path": row["source_path"],
-                      "commit": row["commit"], "via": f"fixture {ref} ({row['patch']})"}
+                      "commit": row["commit"], "via": f"fixture {ref}"}
             return doc, origin
         if "sample" in spec:
             ref = spec["sample"]
@@ -140,7 +143,7 @@ class Sources:
                 doc = bf.wrap_cai(doc, spec["wrap"])
             row = self.index[ref.split("#")[0]]
             origin = {"real_record": ref, "source_repo": row["source_repo"], "source_path": row["source_path"],
-                      "commit": row["commit"], "via": "cloud-samples record"}
+                      "commit": row["commit"], "via": f"sample {ref}"}
             return doc, origin
         raise ValueError(f"{where}: a base needs `fixture:` or `sample:`")
 
@@ -294,7 +297,7 @@ def write_aws_history(records, meta):
 def graph_row(doc, meta):
     row = copy.deepcopy(doc)
     parts = row["id"].split("/")
-    row["type"] = row.get("type", "").lower()
+    row["type"] = (row.get("type") or "").lower()
     row["subscriptionId"] = parts[2]
     if len(parts) > 4 and parts[3].lower() == "resourcegroups":
         row["resourceGroup"] = parts[4].lower()
@@ -336,6 +339,11 @@ def write_azure_arm_list(records, meta):
     return json.dumps({"value": records}, indent=2, ensure_ascii=False).encode()
 
 
+def write_azure_resource_array(records, meta):
+    """A JSON array of ARM GET bodies (what a loop of `az rest --method get` or `az resource show` writes)."""
+    return json.dumps(records, indent=2, ensure_ascii=False).encode()
+
+
 def split_gcp(doc):
     """(resource record or None, IAM-policy record or None) of one working-form asset."""
     resource = {k: v for k, v in doc.items() if k != "iamPolicy"} if "resource" in doc else None
@@ -362,12 +370,12 @@ def write_gcp_export_iam(records, meta):
 
 
 def write_gcp_list_resources(records, meta):
-    assets = [r for r in (split_gcp(d)[0] for d in records) if r]
+    assets = [camel_keys(r) for r in (split_gcp(d)[0] for d in records) if r]
     return json.dumps({"readTime": meta["read_time"], "assets": assets}, indent=2, ensure_ascii=False).encode()
 
 
 def write_gcp_list_iam(records, meta):
-    assets = [p for p in (split_gcp(d)[1] for d in records) if p]
+    assets = [camel_keys(p) for p in (split_gcp(d)[1] for d in records) if p]
     return json.dumps({"readTime": meta["read_time"], "assets": assets}, indent=2, ensure_ascii=False).encode()
 
 
@@ -379,6 +387,7 @@ WRITERS = {
     "azure-resource-graph-objectarray": ("azure", write_azure_graph_objects),
     "azure-resource-graph-table": ("azure", write_azure_graph_table),
     "azure-arm-list": ("azure", write_azure_arm_list),
+    "azure-resource-array": ("azure", write_azure_resource_array),
     "gcp-cai-export-resource": ("gcp", write_gcp_export_resources),
     "gcp-cai-export-iam-policy": ("gcp", write_gcp_export_iam),
     "gcp-assets-list-resource": ("gcp", write_gcp_list_resources),
@@ -428,6 +437,10 @@ def build(design, sources):
                 doc["accountId"] = variables["account"]
                 doc["awsRegion"] = variables["region"]
                 doc["configurationItemCaptureTime"] = design["meta"]["as-of"]
+            elif spec["cloud"] == "gcp":
+                # Every exported asset names its ancestry (project number, then the organization) and its update time.
+                doc["ancestors"] = [f"projects/{variables['project_number']}", f"organizations/{variables['organization']}"]
+                doc["updateTime"] = design["meta"]["as-of"]
             nid = native_id(spec["cloud"], doc)
             key = nid.lower() if spec["cloud"] == "azure" else nid
             if key in seen:
@@ -438,8 +451,9 @@ def build(design, sources):
                 expected[nid] = fails
             resources.append((placement["file"], spec["cloud"], doc))
             provenance.append({
-                "resource": nid, "cloud": spec["cloud"], "type": spec["type"], "file": " + ".join(files[placement["file"]]["paths"]),
-                "base": entry["base"], "real_record": origin["real_record"], "source_repo": origin["source_repo"],
+                "resource": nid, "cloud": spec["cloud"], "type": " + ".join([spec["type"], *spec.get("also", [])]),
+                "file": " + ".join(files[placement["file"]]["paths"]),
+                "base": entry["base"], "base_record": origin["via"], "real_record": origin["real_record"], "source_repo": origin["source_repo"],
                 "source_path": origin["source_path"], "commit": origin["commit"],
                 "base_patch": "; ".join(f"{o['op']} {o['path']}" for o in spec.get("patch") or []) or "(none)",
                 "resource_patch": "; ".join(f"{o['op']} {o['path']}" for o in entry.get("patch") or []) or "(none)",
@@ -488,7 +502,7 @@ def expected_yaml(design, expected):
 
 def provenance_tsv(rows):
     buf = io.StringIO()
-    fields = ["resource", "cloud", "type", "file", "base", "real_record", "source_repo", "source_path", "commit",
+    fields = ["resource", "cloud", "type", "file", "base", "base_record", "real_record", "source_repo", "source_path", "commit",
               "base_patch", "resource_patch", "expect_fail", "story"]
     w = csv.DictWriter(buf, fieldnames=fields, delimiter="\t", lineterminator="\n")
     w.writeheader()

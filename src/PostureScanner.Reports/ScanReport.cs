@@ -22,8 +22,15 @@ public sealed record ScanReport
     /// <summary>The controls of this scan after policy selection, whether or not any resource matched them.</summary>
     public required IReadOnlyList<CompiledControl> Controls { get; init; }
 
-    /// <summary>The evaluations, in any order.</summary>
-    public required IReadOnlyList<Evaluation> Results { get; init; }
+    /// <summary>The evaluations, in any order (or in the stable order when <see cref="ResultsAreSorted"/>).</summary>
+    public required IReadOnlyCollection<Evaluation> Results { get; init; }
+
+    /// <summary>
+    /// The results already come in the stable order (a large scan spooled to sorted runs on disk):
+    /// writers then stream them, enumerating once per pass, instead of sorting an in-memory copy.
+    /// Every result's control is then in <see cref="Controls"/>.
+    /// </summary>
+    public bool ResultsAreSorted { get; init; }
 
     /// <summary>List passing evaluations (<c>--include-passes</c>).</summary>
     public bool IncludePasses { get; init; }
@@ -40,7 +47,7 @@ public sealed record ScanReport
     /// <summary>Builds a report whose evaluation counts are computed from <paramref name="results"/>.</summary>
     public static ScanReport Create(
         IReadOnlyList<CompiledControl> controls,
-        IReadOnlyList<Evaluation> results,
+        IReadOnlyCollection<Evaluation> results,
         long resources,
         long excluded,
         IReadOnlyList<SnapshotInput> inputs,
@@ -65,11 +72,17 @@ public sealed record ScanReport
     }
 
     /// <summary>The results a writer lists: passes only with <see cref="IncludePasses"/>, in the stable order.</summary>
-    internal Evaluation[] ListedResults()
+    internal IEnumerable<Evaluation> ListedResults()
     {
-        var listed = Results.Where(e => IncludePasses || e.Status != EvaluationStatus.Pass).ToArray();
-        Array.Sort(listed, ResultOrder.Instance);
-        return listed;
+        var listed = Results.Where(e => IncludePasses || e.Status != EvaluationStatus.Pass);
+        if (ResultsAreSorted)
+        {
+            return listed;
+        }
+
+        var array = listed.ToArray();
+        Array.Sort(array, ResultOrder.Instance);
+        return array;
     }
 
     /// <summary>
@@ -79,7 +92,7 @@ public sealed record ScanReport
     internal CompiledControl[] DescribedControls()
     {
         var byId = new Dictionary<string, CompiledControl>(StringComparer.Ordinal);
-        foreach (var control in Controls.Concat(Results.Select(r => r.Control)))
+        foreach (var control in ResultsAreSorted ? Controls : Controls.Concat(Results.Select(r => r.Control)))
         {
             byId.TryAdd(control.Definition.Id, control);
         }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using PostureScanner.Core.Inventory;
 using PostureScanner.Core.Mapping;
 using PostureScanner.Core.Policy;
@@ -25,9 +26,62 @@ public sealed class ScanPipeline
 
     public ScanCounters Counters { get; } = new();
 
-    public async IAsyncEnumerable<Evaluation.Evaluation> RunAsync(IAsyncEnumerable<RawAsset> assets, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// Streams evaluations. Reading (parsing and canonicalizing JSON) runs on its own task, ahead of
+    /// normalizing and evaluating by at most <paramref name="readAhead"/> records (0: one task), so the two halves
+    /// use two cores while memory stays bounded. A reader exception surfaces here, in order.
+    /// </summary>
+    public async IAsyncEnumerable<Evaluation.Evaluation> RunAsync(IAsyncEnumerable<RawAsset> assets, [EnumeratorCancellation] CancellationToken cancellationToken, int readAhead = 1024)
     {
-        await foreach (var asset in assets.WithCancellation(cancellationToken))
+        if (readAhead <= 0)
+        {
+            await foreach (var evaluation in EvaluateAsync(assets.WithCancellation(cancellationToken)))
+            {
+                yield return evaluation;
+            }
+
+            yield break;
+        }
+
+        var channel = Channel.CreateBounded<RawAsset>(new BoundedChannelOptions(readAhead) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var producer = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    await foreach (var asset in assets.WithCancellation(stop.Token))
+                    {
+                        await channel.Writer.WriteAsync(asset, stop.Token);
+                    }
+
+                    channel.Writer.TryComplete();
+                }
+                catch (Exception ex)
+                {
+                    channel.Writer.TryComplete(ex);
+                }
+            },
+            CancellationToken.None);
+
+        try
+        {
+            await foreach (var evaluation in EvaluateAsync(channel.Reader.ReadAllAsync(cancellationToken).WithCancellation(cancellationToken)))
+            {
+                yield return evaluation;
+            }
+        }
+        finally
+        {
+            // The consumer stopped early (or failed): stop the reader too and wait for it.
+            await stop.CancelAsync();
+            await producer;
+        }
+    }
+
+    private async IAsyncEnumerable<Evaluation.Evaluation> EvaluateAsync(ConfiguredCancelableAsyncEnumerable<RawAsset> assets)
+    {
+        await foreach (var asset in assets)
         {
             Counters.AddRecord();
             var mapped = false;

@@ -62,7 +62,7 @@ internal static class DiffWriter
         var rows = entries.Select(e => new[]
         {
             e.PreviousSeverity is { } p ? $"{p.ToName()} -> {e.Severity.ToName()}" : e.Severity.ToName(),
-            Now(title, e), e.ControlId, e.Provider.ToName(), ShortName(e.ResourceId), e.Fingerprint[..16],
+            Now(title, e), e.ControlId, e.Provider.ToName(), ShortName(e.ResourceId), e.Fingerprint,
         }).ToList();
         TextTable.Write(output, ["SEVERITY", "NOW", "CONTROL", "CLOUD", "RESOURCE", "FINGERPRINT"], rows);
     }

@@ -15,10 +15,14 @@ internal sealed class InventoryGenerator
 {
     private const int RecordsPerFile = 50_000;
     private readonly Random _random;
+    private readonly double _changeFraction;
 
-    public InventoryGenerator(int seed)
+    /// <param name="seed">Same seed, same inventory: the choice of template per record is deterministic.</param>
+    /// <param name="changePercent">Share of records given another template of the same native type (same id), to make a "re-scan with N% changed" from the same seed.</param>
+    public InventoryGenerator(int seed, double changePercent = 0)
     {
         _random = new Random(seed);
+        _changeFraction = changePercent / 100;
     }
 
     public sealed record Written(long Records, long Bytes, int Files);
@@ -115,7 +119,14 @@ internal sealed class InventoryGenerator
     /// <summary>A template with ids made unique by a numeric suffix (names stay valid for each cloud).</summary>
     private JObject Variant(List<RawAsset> pool, long index)
     {
-        var template = pool[_random.Next(pool.Count)];
+        var choice = _random.Next(pool.Count);
+        var template = pool[choice];
+        if (_changeFraction > 0 && Changed(index))
+        {
+            // The next template of the same native type: same kind of resource, different content.
+            var sameType = pool.Where(t => t.NativeType == template.NativeType).ToList();
+            template = sameType[(sameType.IndexOf(template) + 1) % sameType.Count];
+        }
         var copy = (JObject)template.Data.DeepClone();
         var suffix = "-g" + index.ToString(CultureInfo.InvariantCulture);
         switch (template.Provider)
@@ -135,6 +146,13 @@ internal sealed class InventoryGenerator
         }
 
         return copy;
+    }
+
+    /// <summary>A stable per-record decision (not drawn from the template RNG, so both runs pick the same templates otherwise).</summary>
+    private bool Changed(long index)
+    {
+        var h = (ulong)index * 0x9E3779B97F4A7C15UL;
+        return (h >> 11) / (double)(1UL << 53) < _changeFraction;
     }
 
     private static void Append(JObject obj, string key, string suffix)

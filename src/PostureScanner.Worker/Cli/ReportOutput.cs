@@ -23,6 +23,7 @@ internal static class ReportOutput
             Summary = ScanSummary.From(outcome.Counters, outcome.Inputs),
             Controls = outcome.Controls,
             Results = outcome.Results,
+            ResultsAreSorted = true,
             IncludePasses = outcome.IncludePasses,
             ToolVersion = ToolVersion,
             StartedAt = outcome.StartedAt,

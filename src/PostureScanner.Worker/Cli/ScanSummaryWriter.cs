@@ -9,9 +9,14 @@ namespace PostureScanner.Worker.Cli;
 /// <summary>The human summary of a scan: inputs, counts per status, failures per severity and per cloud, and the findings table.</summary>
 internal static class ScanSummaryWriter
 {
+    /// <summary>A terminal table beyond this many rows helps nobody; the machine formats carry everything.</summary>
+    private const int MaxTableRows = 2000;
+
     public static void WriteFindings(TextWriter output, ScanOutcome outcome, NistCatalog catalog)
     {
+        var listed = outcome.Results.Count(r => r.Status != EvaluationStatus.Pass || outcome.IncludePasses);
         var rows = outcome.Results.Where(r => r.Status != EvaluationStatus.Pass || outcome.IncludePasses)
+            .Take(listed > MaxTableRows ? 0 : MaxTableRows)
             .OrderBy(r => r.Status)
             .ThenBy(r => r.Severity)
             .ThenBy(r => r, ResultOrder.Instance)
@@ -25,6 +30,10 @@ internal static class ScanSummaryWriter
         {
             TextTable.Write(output, ["STATUS", "SEVERITY", "CONTROL", "CLOUD", "RESOURCE", "NIST"], rows);
             output.WriteLine();
+        }
+        else if (listed > MaxTableRows)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{listed:N0} results: too many for a table; use --format json, csv or sarif with --output."));
         }
     }
 
@@ -42,10 +51,18 @@ internal static class ScanSummaryWriter
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"evaluations: {c.Evaluations:N0}  pass {c[EvaluationStatus.Pass]:N0}  fail {c[EvaluationStatus.Fail]:N0}  unknown {c[EvaluationStatus.Unknown]:N0}  error {c[EvaluationStatus.Error]:N0}  excluded {c.Excluded:N0}"));
 
-        var fails = outcome.Results.Where(r => r.Status == EvaluationStatus.Fail).ToList();
-        var bySeverity = Enum.GetValues<Severity>().Select(s => $"{s.ToName()} {fails.Count(f => f.Severity == s).ToString(CultureInfo.InvariantCulture)}");
+        // One pass: the results may be spooled on disk.
+        var severities = new long[Enum.GetValues<Severity>().Length];
+        var clouds = new long[ProviderNames.All.Count];
+        foreach (var fail in outcome.Results.Where(r => r.Status == EvaluationStatus.Fail))
+        {
+            severities[(int)fail.Severity]++;
+            clouds[(int)fail.Resource.Provider]++;
+        }
+
+        var bySeverity = Enum.GetValues<Severity>().Select(s => $"{s.ToName()} {severities[(int)s].ToString(CultureInfo.InvariantCulture)}");
         output.WriteLine("failures by severity: " + string.Join("  ", bySeverity));
-        var byCloud = ProviderNames.All.Select(p => $"{p.ToName()} {fails.Count(f => f.Resource.Provider == p).ToString(CultureInfo.InvariantCulture)}");
+        var byCloud = ProviderNames.All.Select(p => $"{p.ToName()} {clouds[(int)p].ToString(CultureInfo.InvariantCulture)}");
         output.WriteLine("failures by cloud:    " + string.Join("  ", byCloud));
     }
 }

@@ -25,7 +25,7 @@ internal static class SnapshotScan
         var evaluator = new Evaluator(controls, startedAt);
         var pipeline = new ScanPipeline(new Core.Mapping.Normalizer(content.Mappings), evaluator, policy);
         var reader = new SnapshotReader(Formats);
-        var results = new List<Evaluation>();
+        var results = new ResultSpool(controls);
         (Resource Source, Resource Detached)? last = null;
         await foreach (var evaluation in pipeline.RunAsync(reader.ReadAsync(paths, cancellationToken), cancellationToken))
         {
@@ -43,7 +43,7 @@ internal static class SnapshotScan
             progress?.Report(pipeline.Counters.Records, pipeline.Counters.Evaluations);
         }
 
-        results.Sort(ResultOrder.Instance);
+        results.Complete();
         return new ScanOutcome(pipeline.Counters, reader.Inputs, controls, results, includePasses, startedAt, time.GetUtcNow());
     }
 }

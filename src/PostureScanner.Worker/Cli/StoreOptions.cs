@@ -26,7 +26,9 @@ internal static class StoreOptions
         var value = database?.Trim();
         if (string.IsNullOrEmpty(value) || value.Equals("none", StringComparison.OrdinalIgnoreCase))
         {
-            return (new PostgresOptions { Mode = PostgresMode.None }, null);
+            return dataDirectory is null
+                ? (new PostgresOptions { Mode = PostgresMode.None }, null)
+                : (null, "--data-dir is the folder of --database auto; add --database auto to store findings there");
         }
 
         if (value.Equals("auto", StringComparison.OrdinalIgnoreCase))

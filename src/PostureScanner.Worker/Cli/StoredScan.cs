@@ -32,7 +32,10 @@ internal static class StoredScan
         var pipeline = new ScanPipeline(new Core.Mapping.Normalizer(content.Mappings), evaluator, policy);
         var reader = new SnapshotReader(SnapshotScan.Formats);
         var scan = await session.Store.BeginScanAsync(target, ControlSetHash(controls), cancellationToken);
-        var results = new List<Evaluation>();
+
+        // Each scope's merge expires suppressions first; doing it once here keeps the concurrent merges from racing on the same rows.
+        await session.Store.ExpireSuppressionsAsync(cancellationToken);
+        var results = new ResultSpool(controls);
         await using var router = new ScopeMergeRouter(session.Store, scan, session.MaxScopeStreams, cancellationToken);
 
         var records = reader.ReadAsync(paths, cancellationToken);
@@ -64,7 +67,7 @@ internal static class StoredScan
         }
 
         var status = await session.Store.CompleteScanAsync(scan, cancellationToken);
-        results.Sort(ResultOrder.Instance);
+        results.Complete();
         var outcome = new ScanOutcome(pipeline.Counters, reader.Inputs, controls, results, includePasses, startedAt, time.GetUtcNow());
         return (outcome, new StoreOutcome(scan, status, scopes, failure));
     }

@@ -85,6 +85,7 @@ internal static class DemoCommand
 
             var (outcome, second) = await StoredScan.RunAsync(content, ScanPolicy.Default, [folder], [], includePasses: false, progress: null, cli.Time,
                 session, Target, dayTwo.DayTwoHooks(), cancellationToken);
+            using var dayTwoOutcome = outcome;
             var c = outcome.Counters;
             await human.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"scanned {c.Records:N0} records ({c.Resources:N0} resources): pass {c[Core.Evaluation.EvaluationStatus.Pass]:N0}  fail {c[Core.Evaluation.EvaluationStatus.Fail]:N0}  unknown {c[Core.Evaluation.EvaluationStatus.Unknown]:N0}"));

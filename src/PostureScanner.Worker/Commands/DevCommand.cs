@@ -14,15 +14,16 @@ internal static class DevCommand
         var resources = new Option<long>("--resources") { Description = "Number of records to generate", DefaultValueFactory = _ => 100_000 };
         var size = new Option<string?>("--size") { Description = "Generate until the files reach this size instead (e.g. 1GB, 200MB)" };
         var seed = new Option<int>("--seed") { Description = "Seed for the deterministic choice of templates", DefaultValueFactory = _ => 42 };
+        var change = new Option<double>("--change-percent") { Description = "Give this share of records (same ids) the content of another template of their type: with the same seed, a re-scan with N% changed", DefaultValueFactory = _ => 0 };
         var templates = new Option<string?>("--templates") { Description = "Inventory files or directory whose records serve as templates (default: the built-in demo inventory)" };
         var generate = new Command("generate", "Write a synthetic multi-cloud inventory (AWS Config snapshot, Azure Resource Graph pages, GCP CAI JSON lines) built from the demo records")
         {
-            output, resources, size, seed, templates,
+            output, resources, size, seed, templates, change,
         };
         generate.SetAction(async (parse, cancellationToken) =>
         {
             var limitBytes = parse.GetValue(size) is { } s ? ParseSize(s) : (long?)null;
-            var generator = new InventoryGenerator(parse.GetValue(seed));
+            var generator = new InventoryGenerator(parse.GetValue(seed), parse.GetValue(change));
             var written = await generator.WriteAsync(parse.GetValue(templates), parse.GetValue(output)!, limitBytes is null ? parse.GetValue(resources) : long.MaxValue, limitBytes, cancellationToken);
             await cli.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"wrote {written.Records:N0} records, {written.Bytes / 1_048_576.0:N1} MiB in {written.Files} files to {parse.GetValue(output)}"));
             return ExitCodes.Ok;

@@ -101,6 +101,8 @@ internal static class ScanCommand
                 store.Session, store.Target, store.Hooks, cancellationToken);
         }
 
+        using var ownedOutcome = outcome;
+
         // Machine formats on stdout keep the human summary on stderr, so pipes get clean JSON/SARIF.
         var summary = format == "table" && outputPath is null ? cli.Out : cli.Error;
         if (format == "table")
