@@ -35,7 +35,7 @@ import build_fixtures as bf  # noqa: E402  (apply_op: RFC 6902 ops through JSON 
 
 DEMO = os.path.join(REPO, "demo")
 FIXTURES = os.path.join(REPO, "tests", "PostureScanner.Controls.Tests", "Fixtures")
-VAR = re.compile(r"\$\{([a-z0-9_]+)\}")
+VAR = re.compile(r"\$\{([A-Za-z0-9_]+)\}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -441,6 +441,9 @@ def build(design, sources):
                 # Every exported asset names its ancestry (project number, then the organization) and its update time.
                 doc["ancestors"] = [f"projects/{variables['project_number']}", f"organizations/{variables['organization']}"]
                 doc["updateTime"] = design["meta"]["as-of"]
+            leftover = VAR.search(json.dumps(doc))
+            if leftover:
+                raise ValueError(f"{rwhere}: template {leftover.group(0)} left in the record")
             nid = native_id(spec["cloud"], doc)
             key = nid.lower() if spec["cloud"] == "azure" else nid
             if key in seen:

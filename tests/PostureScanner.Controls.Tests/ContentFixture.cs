@@ -34,15 +34,7 @@ internal static class ContentFixture
             .OrderBy(f => f.Item1, StringComparer.Ordinal).ThenBy(f => f.Item2, StringComparer.Ordinal).ThenBy(f => f.Item3, StringComparer.Ordinal);
 
     /// <summary>Reads one fixture through the real readers (format detected from content).</summary>
-    public static async Task<(IReadOnlyList<RawAsset> Assets, IReadOnlyList<SnapshotInput> Inputs)> ReadAsync(string path)
-    {
-        var reader = new SnapshotReader(Formats);
-        var assets = new List<RawAsset>();
-        await foreach (var asset in reader.ReadAsync([path], CancellationToken.None))
-        {
-            assets.Add(asset);
-        }
+    public static Task<(List<RawAsset> Assets, IReadOnlyList<SnapshotInput> Inputs)> ReadAsync(string path) => Reader.ReadAsync(path);
 
-        return (assets, reader.Inputs);
-    }
+    private static readonly SnapshotSamples Reader = new("PostureScanner.Controls.Tests", Formats);
 }

@@ -3,6 +3,8 @@ using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using PostureScanner.Core.Inventory;
 
+using static PostureScanner.Aws.Tests.Snapshots.TestSamples;
+
 namespace PostureScanner.Aws.Tests.Snapshots;
 
 public sealed class AwsSnapshotFormatsTests : IDisposable

@@ -3,6 +3,8 @@ using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using PostureScanner.Core.Inventory;
 
+using static PostureScanner.Azure.Tests.Snapshots.TestSamples;
+
 namespace PostureScanner.Azure.Tests.Snapshots;
 
 public sealed class AzureSnapshotFormatsTests : IDisposable

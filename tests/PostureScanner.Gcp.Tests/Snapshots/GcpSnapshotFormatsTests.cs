@@ -4,6 +4,8 @@ using Newtonsoft.Json.Linq;
 using PostureScanner.Core.Inventory;
 using PostureScanner.Gcp.Snapshots;
 
+using static PostureScanner.Gcp.Tests.Snapshots.TestSamples;
+
 namespace PostureScanner.Gcp.Tests.Snapshots;
 
 public sealed class GcpSnapshotFormatsTests : IDisposable

@@ -1,10 +1,9 @@
-using PostureScanner.Core.Evaluation;
 using PostureScanner.Core.Inventory;
 
-namespace PostureScanner.Reports;
+namespace PostureScanner.Core.Evaluation;
 
 /// <summary>The one order of results in every report: provider, account, native id, control id, all ordinal (DECISIONS 9).</summary>
-internal sealed class ResultOrder : IComparer<Evaluation>
+public sealed class ResultOrder : IComparer<Evaluation>
 {
     public static readonly ResultOrder Instance = new();
 
