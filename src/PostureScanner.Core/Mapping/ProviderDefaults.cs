@@ -9,7 +9,8 @@ public static class ProviderDefaults
     {
         Provider.Aws => "resourceName || resourceId",
         Provider.Azure => "name",
-        _ => "resource.data.name || name",
+        // resource.data.name is a full path for many services (projects/p/locations/l/functions/f): show its last segment.
+        _ => "split(resource.data.name || name, '/')[-1]",
     };
 
     public static string TagsExpression(Provider provider) => provider switch

@@ -38,6 +38,10 @@ public sealed partial class FindingStore
             return new ScopeMergeResult { Scope = scope, Status = ScopeStatus.Failed, Reason = reason };
         }
 
+        // Indexes before the statistics: the merge statements anti-join findings and resources of the
+        // scope against the stage, and right after a first scan the planner's estimate of those tables is
+        // stale (empty), so without an index a nested loop over the stage is quadratic.
+        await StepAsync(connection, transaction, "index", "create index on stage_evaluations (fingerprint); create index on stage_evaluations (resource_key)", null, cancellationToken);
         await StepAsync(connection, transaction, "analyze", "analyze stage_evaluations", null, cancellationToken);
         await StepAsync(connection, transaction, "lock", MergeSql.LockScope, new { scope = scopeId }, cancellationToken);
         var prev = await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition(

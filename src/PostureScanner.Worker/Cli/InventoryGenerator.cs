@@ -119,30 +119,29 @@ internal sealed class InventoryGenerator
     /// <summary>A template with ids made unique by a numeric suffix (names stay valid for each cloud).</summary>
     private JObject Variant(List<RawAsset> pool, long index)
     {
-        var choice = _random.Next(pool.Count);
-        var template = pool[choice];
+        var original = pool[_random.Next(pool.Count)];
+        var template = original;
         if (_changeFraction > 0 && Changed(index))
         {
-            // The next template of the same native type: same kind of resource, different content.
-            var sameType = pool.Where(t => t.NativeType == template.NativeType).ToList();
-            template = sameType[(sameType.IndexOf(template) + 1) % sameType.Count];
+            // The next template of the same native type: same kind of resource, different content, same id.
+            var sameType = pool.Where(t => t.NativeType == original.NativeType).ToList();
+            template = sameType[(sameType.IndexOf(original) + 1) % sameType.Count];
         }
+
         var copy = (JObject)template.Data.DeepClone();
         var suffix = "-g" + index.ToString(CultureInfo.InvariantCulture);
-        switch (template.Provider)
+        string[] identity = template.Provider switch
         {
-            case Provider.Aws:
-                Append(copy, "arn", suffix);
-                Append(copy, "resourceId", suffix);
-                Append(copy, "resourceName", suffix);
-                break;
-            case Provider.Azure:
-                Append(copy, "id", suffix);
-                Append(copy, "name", suffix);
-                break;
-            default:
-                Append(copy, "name", suffix);
-                break;
+            Provider.Aws => ["arn", "resourceId", "resourceName"],
+            Provider.Azure => ["id", "name"],
+            _ => ["name"],
+        };
+        foreach (var key in identity)
+        {
+            if (original.Data[key] is JValue { Type: JTokenType.String } v)
+            {
+                copy[key] = v.Value<string>() + suffix;
+            }
         }
 
         return copy;
@@ -153,14 +152,6 @@ internal sealed class InventoryGenerator
     {
         var h = (ulong)index * 0x9E3779B97F4A7C15UL;
         return (h >> 11) / (double)(1UL << 53) < _changeFraction;
-    }
-
-    private static void Append(JObject obj, string key, string suffix)
-    {
-        if (obj[key] is JValue { Type: JTokenType.String } v)
-        {
-            obj[key] = v.Value<string>() + suffix;
-        }
     }
 
     private static async Task<List<RawAsset>> LoadTemplatesAsync(string? templatePath, CancellationToken cancellationToken)

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Reproduces the README's benchmark figures on this machine (no timing is asserted anywhere).
+#   tests/PostureScanner.Benchmarks/run.sh stream     1 GB generated snapshot: wall time and peak RSS of `posture scan`
+#   tests/PostureScanner.Benchmarks/run.sh pipeline   per-stage throughput (read / normalize / evaluate) on 150k records
+#   tests/PostureScanner.Benchmarks/run.sh store [N]  N (default 1,000,000) resources into the local PostgreSQL, then a re-scan with 2% changed
+# Work files go to $BENCH_DIR (default /tmp/posture-bench); they are large (about 2 GB per million records).
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+dir="${BENCH_DIR:-/tmp/posture-bench}"
+mkdir -p "$dir"
+dotnet build -c Release "$repo/src/PostureScanner.Worker" -v q -nologo >/dev/null
+posture="$repo/src/PostureScanner.Worker/bin/Release/net10.0/posture"
+timed() { /usr/bin/time -f "  wall %e s, peak RSS %M KB" "$@"; }
+
+case "${1:-}" in
+  stream)
+    [ -d "$dir/1gb" ] || "$posture" dev generate --output "$dir/1gb" --size 1GB --seed 42
+    du -sh "$dir/1gb"
+    echo "posture scan (json report to a file):"
+    timed "$posture" scan --snapshot "$dir/1gb" --format json --output "$dir/1gb.json" 2>&1 | grep -E "scanned|evaluations:|wall"
+    ;;
+  pipeline)
+    [ -d "$dir/150k" ] || "$posture" dev generate --output "$dir/150k" --resources 150000 --seed 42
+    dotnet run -c Release --project "$repo/tests/PostureScanner.Benchmarks" -- pipeline "$dir/150k"
+    ;;
+  store)
+    n="${2:-1000000}"
+    [ -d "$dir/day1-$n" ] || "$posture" dev generate --output "$dir/day1-$n" --resources "$n" --seed 42
+    [ -d "$dir/day2-$n" ] || "$posture" dev generate --output "$dir/day2-$n" --resources "$n" --seed 42 --change-percent 2
+    rm -rf "$dir/pg-$n"
+    for day in day1 day2; do
+      echo "$day: posture scan --database auto (first scan, then re-scan with 2% changed)"
+      timed "$posture" scan --snapshot "$dir/$day-$n" --database auto --data-dir "$dir/pg-$n" --target bench \
+        --format json --output "$dir/$day-$n.json" 2>&1 | grep -Ev "^\s+read "
+    done
+    ;;
+  *)
+    sed -n '2,6p' "$0"; exit 2 ;;
+esac
