@@ -21,7 +21,7 @@ internal sealed class ResultSpool : IReadOnlyCollection<Evaluation>, IDisposable
     private readonly List<Evaluation> _buffer = [];
     private readonly string _directory;
 
-    public ResultSpool(IEnumerable<CompiledControl> controls, int runSize = 100_000)
+    public ResultSpool(IEnumerable<CompiledControl> controls, int runSize = 50_000)
     {
         _controls = controls.ToDictionary(c => c.Definition.Id, StringComparer.Ordinal);
         RunSize = runSize;
