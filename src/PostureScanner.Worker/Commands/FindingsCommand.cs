@@ -201,12 +201,12 @@ internal static class FindingsCommand
             json.WriteStartObject();
             json.WriteString("event", e.Kind.ToName());
             json.WriteString("at", e.At);
-            WriteNullableNumber(json, "scan", e.ScanId);
+            json.WriteNumberOrNull("scan", e.ScanId);
             json.WriteString("fromStatus", e.FromStatus?.ToName());
             json.WriteString("toStatus", e.ToStatus.ToName());
             json.WriteString("fromSeverity", e.FromSeverity?.ToName());
             json.WriteString("toSeverity", e.ToSeverity.ToName());
-            WriteNullableNumber(json, "suppression", e.SuppressionId);
+            json.WriteNumberOrNull("suppression", e.SuppressionId);
             json.WriteEndObject();
         }
 
@@ -243,18 +243,11 @@ internal static class FindingsCommand
         json.WriteString("message", f.Message);
         json.WriteString("firstSeen", f.FirstSeen);
         json.WriteString("lastSeen", f.LastSeen);
-        if (f.ResolvedAt is { } resolved)
-        {
-            json.WriteString("resolvedAt", resolved);
-        }
-        else
-        {
-            json.WriteNull("resolvedAt");
-        }
+        json.WriteStringOrNull("resolvedAt", f.ResolvedAt);
 
         json.WriteString("resolution", f.Resolution);
         json.WriteNumber("reopenedCount", f.ReopenedCount);
-        WriteNullableNumber(json, "suppressionId", f.SuppressionId);
+        json.WriteNumberOrNull("suppressionId", f.SuppressionId);
         json.WriteString("target", f.Target);
         json.WriteString("scope", f.Scope);
         json.WriteNumber("lastScanId", f.LastScanId);
@@ -318,16 +311,4 @@ internal static class FindingsCommand
     }
 
     private static string Iso(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
-
-    private static void WriteNullableNumber(Utf8JsonWriter json, string name, long? value)
-    {
-        if (value is { } v)
-        {
-            json.WriteNumber(name, v);
-        }
-        else
-        {
-            json.WriteNull(name);
-        }
-    }
 }

@@ -72,14 +72,7 @@ internal static class ScansCommand
             json.WriteNumber("id", s.Id);
             json.WriteString("target", s.Target);
             json.WriteString("startedAt", s.StartedAt);
-            if (s.FinishedAt is { } finished)
-            {
-                json.WriteString("finishedAt", finished);
-            }
-            else
-            {
-                json.WriteNull("finishedAt");
-            }
+            json.WriteStringOrNull("finishedAt", s.FinishedAt);
 
             json.WriteString("status", s.Status.ToName());
             json.WriteString("controlSetHash", s.ControlSetHash);

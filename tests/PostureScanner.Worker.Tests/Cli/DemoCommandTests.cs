@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -168,16 +167,7 @@ public sealed class DemoCommandTests : IDisposable
             Assert.Equal(Expected.Value.Failures.Values.Sum(c => c.Count), results.Count(r => r.GetProperty("kind").GetString() == "fail"));
         }
 
-        // The multitool with GitHub's ingestion rules (installed by the script on first use; DECISIONS 18: errors are read from its log).
-        var validate = Process.Start(new ProcessStartInfo("bash", [RepoPaths.Combine("scripts", "validate-sarif.sh"), output])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        var stdout = validate.StandardOutput.ReadToEndAsync();
-        var stderr = await validate.StandardError.ReadToEndAsync();
-        await validate.WaitForExitAsync();
-        Assert.True(validate.ExitCode == 0, $"SARIF multitool validation failed (needs npm to install @microsoft/sarif-multitool):\n{await stdout}\n{stderr}");
+        await SarifMultitool.AssertValidAsync(output);
     }
 
     /// <summary>Runs the CLI in-process with the clock at the demo snapshot's date.</summary>
