@@ -51,20 +51,17 @@ await Stage("read+normalize", async () =>
 
     return (n, r);
 });
-foreach (var readAhead in new[] { 0, 1024 })
+await Stage("read+normalize+evaluate", async () =>
 {
-    await Stage(readAhead == 0 ? "read+normalize+evaluate" : "... with read-ahead task", async () =>
+    var pipeline = new ScanPipeline(normalizer, new Evaluator(compiled, DateTimeOffset.UtcNow), ScanPolicy.Default);
+    long e = 0;
+    await foreach (var _ in pipeline.RunAsync(new SnapshotReader(formats).ReadAsync([input], CancellationToken.None), CancellationToken.None))
     {
-        var pipeline = new ScanPipeline(normalizer, new Evaluator(compiled, DateTimeOffset.UtcNow), ScanPolicy.Default);
-        long e = 0;
-        await foreach (var _ in pipeline.RunAsync(new SnapshotReader(formats).ReadAsync([input], CancellationToken.None), CancellationToken.None, readAhead))
-        {
-            e++;
-        }
+        e++;
+    }
 
-        return (pipeline.Counters.Records, e);
-    });
-}
+    return (pipeline.Counters.Records, e);
+});
 return 0;
 
 async Task Stage(string name, Func<Task<(long Records, long Items)>> run)

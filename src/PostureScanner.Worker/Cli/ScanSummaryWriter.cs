@@ -15,8 +15,13 @@ internal static class ScanSummaryWriter
     public static void WriteFindings(TextWriter output, ScanOutcome outcome, NistCatalog catalog)
     {
         var listed = outcome.Results.Count(r => r.Status != EvaluationStatus.Pass || outcome.IncludePasses);
+        if (listed > MaxTableRows)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{listed:N0} results: too many for a table; use --format json, csv or sarif with --output."));
+            return;
+        }
+
         var rows = outcome.Results.Where(r => r.Status != EvaluationStatus.Pass || outcome.IncludePasses)
-            .Take(listed > MaxTableRows ? 0 : MaxTableRows)
             .OrderBy(r => r.Status)
             .ThenBy(r => r.Severity)
             .ThenBy(r => r, ResultOrder.Instance)
@@ -30,10 +35,6 @@ internal static class ScanSummaryWriter
         {
             TextTable.Write(output, ["STATUS", "SEVERITY", "CONTROL", "CLOUD", "RESOURCE", "NIST"], rows);
             output.WriteLine();
-        }
-        else if (listed > MaxTableRows)
-        {
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{listed:N0} results: too many for a table; use --format json, csv or sarif with --output."));
         }
     }
 
