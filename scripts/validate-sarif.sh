@@ -26,14 +26,20 @@ tools="$repo/.tools"
 version="${SARIF_MULTITOOL_VERSION:-5.7.0}"
 multitool="$tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
 
+# Tests validate in parallel; on a clean clone the first one installs. Without the lock a second
+# process can exec the binary while npm is still writing it ("Text file busy").
+mkdir -p "$tools"
+exec 9>"$tools/.install.lock"
+flock 9
 if [[ ! -x "$multitool" ]]; then
   command -v npm >/dev/null || { echo "npm is required to install @microsoft/sarif-multitool (apt-get install nodejs npm)" >&2; exit 2; }
   echo "installing @microsoft/sarif-multitool@$version into $tools" >&2
-  mkdir -p "$tools"
   [[ -f "$tools/package.json" ]] || echo '{"private": true}' > "$tools/package.json"
   npm install --prefix "$tools" --no-audit --no-fund --loglevel=error "@microsoft/sarif-multitool@$version" >&2
   chmod +x "$multitool"
 fi
+flock -u 9
+exec 9>&-
 [[ -x "$multitool" ]] || { echo "multitool binary not found at $multitool" >&2; exit 2; }
 
 # The multitool is a self-contained .NET app; without ICU on the machine it needs invariant mode.
