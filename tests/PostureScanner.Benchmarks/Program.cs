@@ -11,6 +11,7 @@ using PostureScanner.Core.Mapping;
 using PostureScanner.Core.Policy;
 using PostureScanner.Core.Scanning;
 using PostureScanner.Gcp.Snapshots;
+using PostureScanner.Postgres.Findings;
 
 // Pipeline benchmark: measures each stage over an inventory made by `posture dev generate`.
 // Usage: dotnet run -c Release --project tests/PostureScanner.Benchmarks -- pipeline DIR
@@ -58,6 +59,27 @@ await Stage("read+normalize+evaluate", async () =>
     await foreach (var _ in pipeline.RunAsync(new SnapshotReader(formats).ReadAsync([input], CancellationToken.None), CancellationToken.None))
     {
         e++;
+    }
+
+    return (pipeline.Counters.Records, e);
+});
+await Stage("...+stage rows (store)", async () =>
+{
+    var pipeline = new ScanPipeline(normalizer, new Evaluator(compiled, DateTimeOffset.UtcNow), ScanPolicy.Default);
+    var stagers = new Dictionary<string, EvaluationStager>();
+    long e = 0;
+    await foreach (var evaluation in pipeline.RunAsync(new SnapshotReader(formats).ReadAsync([input], CancellationToken.None), CancellationToken.None))
+    {
+        var scope = evaluation.Resource.Raw.Scope;
+        if (!stagers.TryGetValue(scope, out var stager))
+        {
+            stagers[scope] = stager = new EvaluationStager();
+        }
+
+        if (stager.Stage(evaluation) is not null)
+        {
+            e++;
+        }
     }
 
     return (pipeline.Counters.Records, e);

@@ -5,32 +5,60 @@ namespace PostureScanner.Postgres.Findings;
 /// transaction. Parameters: <c>@scope</c>, <c>@scan</c>, <c>@now</c>, <c>@baseline</c> (first completed
 /// scan of the scope: per-finding notifications are replaced by one digest) and <c>@prev</c> (the
 /// scope's previous completed merge time: the effective last_seen of rows that are now missing).
-/// Each statement writes its events and outbox rows in the same statement, so they commit together.
+/// Each statement writes its events and outbox rows in the same statement, so they commit together. Event
+/// ids are drawn from the sequence in the statement itself, so the outbox rows take the event id and the
+/// payload from the same row instead of joining two data-modifying CTEs (which the planner cannot
+/// estimate: a nested loop over them made a mass resolution quadratic).
 /// </summary>
 internal static class MergeSql
 {
     /// <summary>Per-scope lock (two-int advisory key: a namespace and the scope id) so that two merges of one scope serialize.</summary>
     public const string LockScope = "select pg_advisory_xact_lock(7061, @scope::int)";
 
+    /// <summary>
+    /// The stage's resources with their stored row, if any. Like every stage table it is indexed on its
+    /// key: right after a first scan the planner's statistics of the stored tables are stale (near
+    /// empty), and an anti-join it then plans as a nested loop must not scan the stage once per row. Each is looked up by its key one at a time
+    /// (<c>limit 1</c> keeps the planner from turning the lookup into a hash join over every stored
+    /// resource): a merge costs what its scope holds, not what the whole store holds.
+    /// </summary>
+    public const string StageResources = """
+        create temp table stage_resources on commit drop as
+        select s.provider, s.resource_key, s.r_native_id as native_id, s.r_tags::jsonb as tags, s.r_content_hash as content_hash,
+               r.id, r.content_hash as old_hash, r.deleted_at as old_deleted, r.scope_id as old_scope
+        from stage_evaluations s
+        left join lateral (select r.id, r.content_hash, r.deleted_at, r.scope_id from resources r
+                           where r.provider = s.provider and r.resource_key = s.resource_key limit 1) r on true
+        where s.r_native_id is not null;
+        create index on stage_resources (resource_key);
+        analyze stage_resources
+        """;
+
     public const string ResourcesUpdate = """
         update resources r
         set scope_id = @scope, native_id = s.r_native_id, native_type = s.r_native_type, type = s.r_type,
-            account = s.r_account, region = s.r_region, name = s.r_name, tags = s.r_tags, attributes = s.r_attributes,
+            account = s.r_account, region = s.r_region, name = s.r_name, tags = s.r_tags::jsonb, attributes = s.r_attributes::jsonb,
             raw_hash = s.r_raw_hash, content_hash = s.r_content_hash, last_seen = @now, deleted_at = null
-        from stage_evaluations s
-        where s.r_native_id is not null and r.provider = s.provider and r.resource_key = s.resource_key
-          and (r.content_hash <> s.r_content_hash or r.deleted_at is not null or r.scope_id <> @scope)
+        from stage_resources sr
+        join stage_evaluations s on s.provider = sr.provider and s.resource_key = sr.resource_key and s.r_native_id is not null
+        where r.id = sr.id
+          and (sr.old_hash <> sr.content_hash or sr.old_deleted is not null or sr.old_scope <> @scope)
         """;
 
+    /// <summary>New resources; then every staged resource learns its id (a concurrent merge of another scope may have inserted it first).</summary>
     public const string ResourcesInsert = """
         insert into resources (scope_id, provider, resource_key, native_id, native_type, type, account, region, name,
                                tags, attributes, raw_hash, content_hash, first_seen, last_seen)
         select @scope, s.provider, s.resource_key, s.r_native_id, s.r_native_type, s.r_type, s.r_account, s.r_region, s.r_name,
-               s.r_tags, s.r_attributes, s.r_raw_hash, s.r_content_hash, @now, @now
-        from stage_evaluations s
-        where s.r_native_id is not null
-          and not exists (select 1 from resources r where r.provider = s.provider and r.resource_key = s.resource_key)
-        on conflict (provider, resource_key) do nothing
+               s.r_tags::jsonb, s.r_attributes::jsonb, s.r_raw_hash, s.r_content_hash, @now, @now
+        from stage_resources sr
+        join stage_evaluations s on s.provider = sr.provider and s.resource_key = sr.resource_key and s.r_native_id is not null
+        where sr.id is null
+        on conflict (provider, resource_key) do nothing;
+        update stage_resources sr
+        set id = (select r.id from resources r where r.provider = sr.provider and r.resource_key = sr.resource_key)
+        where sr.id is null;
+        analyze stage_resources
         """;
 
     /// <summary>Resources of the scope absent from this completed read are deleted (their findings are resolved next).</summary>
@@ -38,37 +66,91 @@ internal static class MergeSql
         update resources r
         set deleted_at = @now, last_seen = greatest(r.last_seen, coalesce(@prev, r.last_seen))
         where r.scope_id = @scope and r.deleted_at is null
-          and not exists (select 1 from stage_evaluations s where s.provider = r.provider and s.resource_key = r.resource_key)
+          and not exists (select 1 from stage_resources sr where sr.provider = r.provider and sr.resource_key = r.resource_key)
+        """;
+
+    /// <summary>
+    /// The stored finding of each staged evaluation, with the state the merge compares: first those of
+    /// this scope (one join over the scope's findings), then, one lookup each, the fingerprints still
+    /// unmatched, which may belong to another scope (the resource moved).
+    /// </summary>
+    public const string StageMatch = """
+        create temp table stage_match on commit drop as
+        select s.fingerprint, f.id, f.status as old_status, f.severity as old_severity, f.resolved_at as old_resolved,
+               f.content_hash as old_hash, f.missing_since as old_missing, f.scope_id as old_scope
+        from stage_evaluations s
+        join findings f on f.fingerprint = s.fingerprint
+        where f.scope_id = @scope;
+        create index on stage_match (fingerprint);
+        analyze stage_match;
+        insert into stage_match
+        select s.fingerprint, f.id, f.status, f.severity, f.resolved_at, f.content_hash, f.missing_since, f.scope_id
+        from stage_evaluations s
+        cross join lateral (select f.id, f.status, f.severity, f.resolved_at, f.content_hash, f.missing_since, f.scope_id
+                            from findings f where f.fingerprint = s.fingerprint and f.scope_id <> @scope limit 1) f
+        where not exists (select 1 from stage_match m where m.fingerprint = s.fingerprint);
+        analyze stage_match
         """;
 
     public const string FindingsInsert = """
         with ins as (
             insert into findings (fingerprint, scope_id, resource_id, control_id, provider, status, severity, nist, evidence,
                                   message, content_hash, first_seen, last_seen, last_scan_id, suppression_id)
-            select s.fingerprint, @scope, r.id, s.control_id, s.provider, s.status, s.severity, s.nist, s.evidence,
+            select s.fingerprint, @scope, r.id, s.control_id, s.provider, s.status, s.severity, s.nist, s.evidence::jsonb,
                    s.message, s.content_hash, @now, @now, @scan,
                    (select sp.id from suppressions sp
                     where suppression_matches(sp, s.fingerprint, s.control_id, s.provider, r.native_id, r.tags, @now)
                     order by sp.id limit 1)
             from stage_evaluations s
-            join resources r on r.provider = s.provider and r.resource_key = s.resource_key
-            where not exists (select 1 from findings f where f.fingerprint = s.fingerprint)
+            join stage_resources r on r.provider = s.provider and r.resource_key = s.resource_key
+            where not exists (select 1 from stage_match m where m.fingerprint = s.fingerprint)
             on conflict (fingerprint) do nothing
             returning id, fingerprint, control_id, provider, status, severity, suppression_id
+        ), evs as (
+            select i.*, nextval(pg_get_serial_sequence('finding_events', 'id')) as event_id from ins i where i.status = 'fail'
         ), ev as (
-            insert into finding_events (finding_id, scan_id, kind, at, from_status, to_status, from_severity, to_severity)
-            select id, @scan, 'opened', @now, null, status, null, severity from ins where status = 'fail'
-            returning id, finding_id, kind, to_status, to_severity
+            insert into finding_events (id, finding_id, scan_id, kind, at, from_status, to_status, from_severity, to_severity)
+            overriding system value
+            select event_id, id, @scan, 'opened', @now, null, status, null, severity from evs
+            returning kind
         ), ob as (
             insert into notification_outbox (created_at, kind, event_id, scan_id, payload)
-            select @now, ev.kind, ev.id, @scan,
-                   jsonb_build_object('fingerprint', i.fingerprint, 'control_id', i.control_id, 'provider', i.provider,
-                                      'status', ev.to_status, 'severity', ev.to_severity)
-            from ev join ins i on i.id = ev.finding_id
-            where not @baseline and i.suppression_id is null
+            select @now, 'opened', e.event_id, @scan,
+                   jsonb_build_object('fingerprint', e.fingerprint, 'control_id', e.control_id, 'provider', e.provider,
+                                      'status', e.status, 'severity', e.severity)
+            from evs e
+            where not @baseline and e.suppression_id is null
             returning id
         )
         select (select count(*) from ins)::int as rows, (select count(*) from ev)::int as events, (select count(*) from ob)::int as outbox, 0 as resolved
+        """;
+
+    /// <summary>
+    /// The matched findings whose content changed, that come back after being missing, or that moved
+    /// scope, in a table of their own: analyzed, its true (small) size lets the update that follows find
+    /// its rows by primary key instead of scanning every stored finding.
+    /// </summary>
+    public const string StageChanged = """
+        create temp table stage_changed on commit drop as
+        select m.id, m.old_status, m.old_severity, m.old_resolved,
+               s.status, s.severity, s.nist, s.evidence::jsonb as evidence, s.message, s.content_hash, r.id as resource_id
+        from stage_evaluations s
+        join stage_match m on m.fingerprint = s.fingerprint
+        join stage_resources r on r.provider = s.provider and r.resource_key = s.resource_key
+        where m.old_hash <> s.content_hash or m.old_missing is not null or m.old_scope <> @scope
+           or (m.old_resolved is not null and s.status = 'fail');
+        analyze stage_changed
+        """;
+
+    /// <summary>Findings of this scope that the read did not produce (as <see cref="StageChanged"/>, a table of their own).</summary>
+    public const string StageGone = """
+        create temp table stage_gone on commit drop as
+        select f.id, f.status, f.resolved_at as old_resolved,
+               coalesce((select r.deleted_at is not null from resources r where r.id = f.resource_id), false) as resource_deleted
+        from findings f
+        where f.scope_id = @scope and f.missing_since is null
+          and not exists (select 1 from stage_evaluations s where s.fingerprint = f.fingerprint);
+        analyze stage_gone
         """;
 
     /// <summary>
@@ -76,15 +158,7 @@ internal static class MergeSql
     /// moved scope; the event kind follows from the old and new status (DECISIONS 17).
     /// </summary>
     public const string FindingsUpdate = """
-        with prev as (
-            select f.id, f.status as old_status, f.severity as old_severity, f.resolved_at as old_resolved,
-                   s.status, s.severity, s.nist, s.evidence, s.message, s.content_hash, r.id as resource_id
-            from stage_evaluations s
-            join findings f on f.fingerprint = s.fingerprint
-            join resources r on r.provider = s.provider and r.resource_key = s.resource_key
-            where f.content_hash <> s.content_hash or f.missing_since is not null or f.scope_id <> @scope
-               or (f.resolved_at is not null and s.status = 'fail')
-        ), upd as (
+        with upd as (
             update findings f
             set status = p.status, severity = p.severity, nist = p.nist, evidence = p.evidence, message = p.message,
                 content_hash = p.content_hash, scope_id = @scope, resource_id = p.resource_id, last_seen = @now,
@@ -96,7 +170,7 @@ internal static class MergeSql
                                   when p.old_resolved is null and p.old_status = 'fail' and p.status = 'pass' then 'passed'
                                   else f.resolution end,
                 reopened_count = f.reopened_count + case when p.status = 'fail' and p.old_resolved is not null then 1 else 0 end
-            from prev p
+            from stage_changed p
             where f.id = p.id
             returning f.id, f.fingerprint, f.control_id, f.provider, f.suppression_id, f.status, f.severity,
                       p.old_status, p.old_severity, p.old_resolved
@@ -109,18 +183,21 @@ internal static class MergeSql
                         when u.severity <> u.old_severity then 'severity_changed'
                    end as kind
             from upd u
+        ), evs as (
+            select k.*, nextval(pg_get_serial_sequence('finding_events', 'id')) as event_id from kinds k where k.kind is not null
         ), ev as (
-            insert into finding_events (finding_id, scan_id, kind, at, from_status, to_status, from_severity, to_severity)
-            select id, @scan, kind, @now, old_status, status, old_severity, severity from kinds where kind is not null
-            returning id, finding_id, kind, to_status, to_severity
+            insert into finding_events (id, finding_id, scan_id, kind, at, from_status, to_status, from_severity, to_severity)
+            overriding system value
+            select event_id, id, @scan, kind, @now, old_status, status, old_severity, severity from evs
+            returning kind
         ), ob as (
             insert into notification_outbox (created_at, kind, event_id, scan_id, payload)
-            select @now, ev.kind, ev.id, @scan,
-                   jsonb_build_object('fingerprint', k.fingerprint, 'control_id', k.control_id, 'provider', k.provider,
-                                      'status', ev.to_status, 'severity', ev.to_severity)
-            from ev join kinds k on k.id = ev.finding_id
-            where ev.kind in ('opened', 'reopened', 'resolved') and k.suppression_id is null
-              and not (@baseline and ev.kind = 'opened')
+            select @now, e.kind, e.event_id, @scan,
+                   jsonb_build_object('fingerprint', e.fingerprint, 'control_id', e.control_id, 'provider', e.provider,
+                                      'status', e.status, 'severity', e.severity)
+            from evs e
+            where e.kind in ('opened', 'reopened', 'resolved') and e.suppression_id is null
+              and not (@baseline and e.kind = 'opened')
             returning id
         )
         select (select count(*) from upd)::int as rows, (select count(*) from ev)::int as events, (select count(*) from ob)::int as outbox,
@@ -132,34 +209,31 @@ internal static class MergeSql
     /// resolved (resource deleted, or the control no longer evaluates it).
     /// </summary>
     public const string FindingsMissing = """
-        with gone as (
-            select f.id, f.status, f.resolved_at as old_resolved, (r.deleted_at is not null) as resource_deleted
-            from findings f
-            join resources r on r.id = f.resource_id
-            where f.scope_id = @scope and f.missing_since is null
-              and not exists (select 1 from stage_evaluations s where s.fingerprint = f.fingerprint)
-        ), upd as (
+        with upd as (
             update findings f
             set missing_since = @now, last_seen = greatest(f.last_seen, coalesce(@prev, f.last_seen)), last_scan_id = @scan,
                 resolved_at = case when g.status = 'fail' and g.old_resolved is null then @now else f.resolved_at end,
                 resolution = case when g.status = 'fail' and g.old_resolved is null
                                   then case when g.resource_deleted then 'resource_deleted' else 'not_evaluated' end
                                   else f.resolution end
-            from gone g
+            from stage_gone g
             where f.id = g.id
             returning f.id, f.fingerprint, f.control_id, f.provider, f.suppression_id, f.status, f.severity, g.old_resolved
+        ), evs as (
+            select u.*, nextval(pg_get_serial_sequence('finding_events', 'id')) as event_id from upd u
+            where u.status = 'fail' and u.old_resolved is null
         ), ev as (
-            insert into finding_events (finding_id, scan_id, kind, at, from_status, to_status, from_severity, to_severity)
-            select id, @scan, 'resolved', @now, status, status, severity, severity from upd
-            where status = 'fail' and old_resolved is null
-            returning id, finding_id, kind
+            insert into finding_events (id, finding_id, scan_id, kind, at, from_status, to_status, from_severity, to_severity)
+            overriding system value
+            select event_id, id, @scan, 'resolved', @now, status, status, severity, severity from evs
+            returning kind
         ), ob as (
             insert into notification_outbox (created_at, kind, event_id, scan_id, payload)
-            select @now, ev.kind, ev.id, @scan,
-                   jsonb_build_object('fingerprint', u.fingerprint, 'control_id', u.control_id, 'provider', u.provider,
-                                      'status', u.status, 'severity', u.severity, 'resolution', 'missing')
-            from ev join upd u on u.id = ev.finding_id
-            where u.suppression_id is null
+            select @now, 'resolved', e.event_id, @scan,
+                   jsonb_build_object('fingerprint', e.fingerprint, 'control_id', e.control_id, 'provider', e.provider,
+                                      'status', e.status, 'severity', e.severity, 'resolution', 'missing')
+            from evs e
+            where e.suppression_id is null
             returning id
         )
         select (select count(*) from upd)::int as rows, (select count(*) from ev)::int as events, (select count(*) from ob)::int as outbox,

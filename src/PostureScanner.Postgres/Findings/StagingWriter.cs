@@ -1,20 +1,13 @@
-using System.Buffers.Binary;
-using System.Security.Cryptography;
-using System.Text;
-using Newtonsoft.Json;
-using Newtonsoft.Json.Linq;
 using Npgsql;
 using NpgsqlTypes;
-using PostureScanner.Core.Controls;
-using PostureScanner.Core.Evaluation;
-using PostureScanner.Core.Inventory;
 
 namespace PostureScanner.Postgres.Findings;
 
 /// <summary>
-/// Streams evaluations into the per-merge temporary table with binary COPY, one row per evaluation;
-/// the resource columns are filled on the first evaluation of each resource only. A resource that
-/// appears twice in one scope keeps its first occurrence (the merge statements need unique keys).
+/// Streams staged evaluations (see <see cref="EvaluationStager"/>) into the per-merge temporary table
+/// with binary COPY, one row per evaluation; the resource columns are filled on the first evaluation of
+/// each resource only. JSON is staged as text: most rows of a re-scan are unchanged and never leave the
+/// stage, so PostgreSQL parses JSON only for the rows the merge writes.
 /// </summary>
 internal sealed class StagingWriter
 {
@@ -27,7 +20,7 @@ internal sealed class StagingWriter
             status         text not null,
             severity       text not null,
             nist           text[] not null,
-            evidence       jsonb not null,
+            evidence       text not null,
             message        text,
             content_hash   bytea not null,
             r_native_id    text,
@@ -36,8 +29,8 @@ internal sealed class StagingWriter
             r_account      text,
             r_region       text,
             r_name         text,
-            r_tags         jsonb,
-            r_attributes   jsonb,
+            r_tags         text,
+            r_attributes   text,
             r_raw_hash     bytea,
             r_content_hash bytea
         ) on commit drop
@@ -49,82 +42,53 @@ internal sealed class StagingWriter
         from stdin (format binary)
         """;
 
-    private readonly HashSet<UInt128> _seenResources = [];
-
     public int Evaluations { get; private set; }
 
     public int Resources { get; private set; }
 
-    public static string ResourceKey(Resource resource) =>
-        resource.Provider == Provider.Azure ? resource.Id.ToLowerInvariant() : resource.Id;
-
-    public async Task WriteAsync(NpgsqlConnection connection, IAsyncEnumerable<Evaluation> evaluations, CancellationToken cancellationToken)
+    public async Task WriteAsync(NpgsqlConnection connection, IAsyncEnumerable<IReadOnlyList<StagedEvaluation>> batches, CancellationToken cancellationToken)
     {
         await using var importer = await connection.BeginBinaryImportAsync(Copy, cancellationToken);
-        Resource? current = null;
-        var skipCurrent = false;
-        string resourceKey = "";
-        await foreach (var evaluation in evaluations.WithCancellation(cancellationToken))
+        await foreach (var batch in batches.WithCancellation(cancellationToken))
         {
-            var isFirstOfResource = !ReferenceEquals(evaluation.Resource, current);
-            if (isFirstOfResource)
+            foreach (var row in batch)
             {
-                current = evaluation.Resource;
-                resourceKey = ResourceKey(current);
-                skipCurrent = !_seenResources.Add(BinaryPrimitives.ReadUInt128LittleEndian(Hash(current.Provider.ToName() + "|" + resourceKey)));
-                if (!skipCurrent)
+                Evaluations++;
+                if (row.Resource is not null)
                 {
                     Resources++;
                 }
-            }
 
-            if (skipCurrent)
-            {
-                continue;
+                await WriteRowAsync(importer, row, cancellationToken);
             }
-
-            Evaluations++;
-            await WriteRowAsync(importer, evaluation, resourceKey, isFirstOfResource, cancellationToken);
         }
 
         await importer.CompleteAsync(cancellationToken);
     }
 
-    private static async Task WriteRowAsync(NpgsqlBinaryImporter importer, Evaluation evaluation, string resourceKey, bool withResource, CancellationToken cancellationToken)
+    private static async Task WriteRowAsync(NpgsqlBinaryImporter importer, StagedEvaluation row, CancellationToken cancellationToken)
     {
-        var status = evaluation.Status.ToName();
-        var severity = evaluation.Severity.ToName();
-        var nist = evaluation.Control.Definition.Nist.ToArray();
-        var evidence = new JObject();
-        foreach (var (path, value) in evaluation.Evidence)
-        {
-            evidence[path] = value?.DeepClone() ?? JValue.CreateNull();
-        }
-
-        var evidenceJson = evidence.ToString(Formatting.None);
-        var contentHash = Hash($"{status}\n{severity}\n{string.Join(',', nist)}\n{evaluation.Message}\n{evidenceJson}");
-
         await importer.StartRowAsync(cancellationToken);
-        await importer.WriteAsync(evaluation.Fingerprint, NpgsqlDbType.Text, cancellationToken);
-        await importer.WriteAsync(evaluation.Control.Definition.Id, NpgsqlDbType.Text, cancellationToken);
-        await importer.WriteAsync(evaluation.Resource.Provider.ToName(), NpgsqlDbType.Text, cancellationToken);
-        await importer.WriteAsync(resourceKey, NpgsqlDbType.Text, cancellationToken);
-        await importer.WriteAsync(status, NpgsqlDbType.Text, cancellationToken);
-        await importer.WriteAsync(severity, NpgsqlDbType.Text, cancellationToken);
-        await importer.WriteAsync(nist, NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
-        await importer.WriteAsync(evidenceJson, NpgsqlDbType.Jsonb, cancellationToken);
-        if (evaluation.Message is null)
+        await importer.WriteAsync(row.Fingerprint, NpgsqlDbType.Text, cancellationToken);
+        await importer.WriteAsync(row.ControlId, NpgsqlDbType.Text, cancellationToken);
+        await importer.WriteAsync(row.Provider, NpgsqlDbType.Text, cancellationToken);
+        await importer.WriteAsync(row.ResourceKey, NpgsqlDbType.Text, cancellationToken);
+        await importer.WriteAsync(row.Status, NpgsqlDbType.Text, cancellationToken);
+        await importer.WriteAsync(row.Severity, NpgsqlDbType.Text, cancellationToken);
+        await importer.WriteAsync(row.Nist as string[] ?? [.. row.Nist], NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
+        await importer.WriteAsync(row.EvidenceJson, NpgsqlDbType.Text, cancellationToken);
+        if (row.Message is null)
         {
             await importer.WriteNullAsync(cancellationToken);
         }
         else
         {
-            await importer.WriteAsync(evaluation.Message, NpgsqlDbType.Text, cancellationToken);
+            await importer.WriteAsync(row.Message, NpgsqlDbType.Text, cancellationToken);
         }
 
-        await importer.WriteAsync(contentHash, NpgsqlDbType.Bytea, cancellationToken);
+        await importer.WriteAsync(row.ContentHash, NpgsqlDbType.Bytea, cancellationToken);
 
-        if (!withResource)
+        if (row.Resource is not { } r)
         {
             for (var i = 0; i < 10; i++)
             {
@@ -134,36 +98,15 @@ internal sealed class StagingWriter
             return;
         }
 
-        var r = evaluation.Resource;
-        var tags = new JObject();
-        foreach (var (key, value) in r.Tags.OrderBy(t => t.Key, StringComparer.Ordinal))
-        {
-            tags[key] = value;
-        }
-
-        var attributes = new JObject();
-        foreach (var (key, value) in r.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal))
-        {
-            attributes[key] = value.DeepClone();
-        }
-
-        var tagsJson = tags.ToString(Formatting.None);
-        var attributesJson = attributes.ToString(Formatting.None);
-        var rawHash = Hash(r.Raw.Data.ToString(Formatting.None));
-        var resourceHash = Hash($"{r.Id}\n{r.NativeType}\n{r.Type}\n{r.Account}\n{r.Region}\n{r.Name}\n{tagsJson}\n{attributesJson}\n{Convert.ToHexString(rawHash)}");
-
-        await importer.WriteAsync(r.Id, NpgsqlDbType.Text, cancellationToken);
+        await importer.WriteAsync(r.NativeId, NpgsqlDbType.Text, cancellationToken);
         await importer.WriteAsync(r.NativeType, NpgsqlDbType.Text, cancellationToken);
         await importer.WriteAsync(r.Type, NpgsqlDbType.Text, cancellationToken);
         await importer.WriteAsync(r.Account, NpgsqlDbType.Text, cancellationToken);
         await importer.WriteAsync(r.Region, NpgsqlDbType.Text, cancellationToken);
         await importer.WriteAsync(r.Name, NpgsqlDbType.Text, cancellationToken);
-        await importer.WriteAsync(tagsJson, NpgsqlDbType.Jsonb, cancellationToken);
-        await importer.WriteAsync(attributesJson, NpgsqlDbType.Jsonb, cancellationToken);
-        await importer.WriteAsync(rawHash, NpgsqlDbType.Bytea, cancellationToken);
-        await importer.WriteAsync(resourceHash, NpgsqlDbType.Bytea, cancellationToken);
+        await importer.WriteAsync(r.TagsJson, NpgsqlDbType.Text, cancellationToken);
+        await importer.WriteAsync(r.AttributesJson, NpgsqlDbType.Text, cancellationToken);
+        await importer.WriteAsync(r.RawHash, NpgsqlDbType.Bytea, cancellationToken);
+        await importer.WriteAsync(r.ContentHash, NpgsqlDbType.Bytea, cancellationToken);
     }
-
-    /// <summary>First 16 bytes of SHA-256: enough to tell content apart, half the index size.</summary>
-    private static byte[] Hash(string text) => SHA256.HashData(Encoding.UTF8.GetBytes(text))[..16];
 }

@@ -36,7 +36,7 @@ internal sealed class InventoryGenerator
         while (count < records && (limitBytes is null || bytes < limitBytes))
         {
             var provider = ProviderNames.All[files % 3];
-            var pool = templates.Where(t => t.Provider == provider).ToList();
+            var pool = templates.Where(t => t.Provider == provider && KeepsScope(t)).ToList();
             if (pool.Count == 0)
             {
                 files++;
@@ -145,6 +145,23 @@ internal sealed class InventoryGenerator
         }
 
         return copy;
+    }
+
+    /// <summary>
+    /// Whether a copy stays in its template's scope. A GCP Project asset's name holds its own project id,
+    /// so every copy would be a new project (one scope per copied project: thousands of one-record scopes,
+    /// nothing like a real organisation); such templates are not copied.
+    /// </summary>
+    private static bool KeepsScope(RawAsset template)
+    {
+        if (template.Provider != Provider.Gcp)
+        {
+            return true;
+        }
+
+        var copy = (JObject)template.Data.DeepClone();
+        copy["name"] = template.NativeId + "-g0";
+        return Gcp.Snapshots.GcpAssetCanonicalizer.ProjectOf(copy) == Gcp.Snapshots.GcpAssetCanonicalizer.ProjectOf((JObject)template.Data);
     }
 
     /// <summary>A stable per-record decision (not drawn from the template RNG, so both runs pick the same templates otherwise).</summary>

@@ -8,23 +8,25 @@ using PostureScanner.Postgres.Findings;
 namespace PostureScanner.Worker.Cli;
 
 /// <summary>
-/// Streams a scan's evaluations into the store, one <see cref="FindingStore.MergeScopeAsync"/> per scope
+/// Streams a scan's evaluations into the store, one merge (<see cref="FindingStore"/>) per scope
 /// (<see cref="RawAsset.Scope"/>).
 /// <para>
 /// The pipeline yields evaluations in record order, and a snapshot file may interleave scopes (an
 /// aggregator export holds many accounts and regions), so every scope gets its own merge, started when
 /// its first record is seen and fed through a bounded channel: its evaluations go to the database
-/// (binary COPY into the merge's staging table) while the scan runs, and memory holds at most a few
-/// thousand evaluations per scope. Nothing is committed until the whole input has been read: only
-/// then does <see cref="CompleteAsync"/> finish each merge (one transaction per scope, in the order the
-/// scopes were first seen) or, when an input could not be read whole, cancel them all and record the
+/// (binary COPY into the merge's staging table) while the scan runs. Each evaluation is turned into a
+/// staged row on the scan's thread (<see cref="EvaluationStager"/>: strings and hashes, no native JSON)
+/// and rows cross to the merge in batches, so memory holds a few batches per scope and the hand-off
+/// costs nothing per row. Nothing is committed until the whole input has been read: only
+/// then does <see cref="CompleteAsync"/> finish the merges (one transaction per scope, all scopes side by
+/// side, results in the order the scopes were first seen) or, when an input could not be read whole, cancel them all and record the
 /// scopes as failed. Each streaming merge holds one connection, so beyond <c>maxStreams</c> scopes the
-/// evaluations of further scopes are buffered in memory and merged after the stream ends.
+/// staged rows of further scopes are buffered in memory and merged after the stream ends.
 /// </para>
 /// </summary>
 internal sealed class ScopeMergeRouter : IAsyncDisposable
 {
-    private const int ChannelCapacity = 2048;
+    private const int ChannelCapacity = 4;
 
     private readonly FindingStore _store;
     private readonly ScanHandle _scan;
@@ -59,7 +61,7 @@ internal sealed class ScopeMergeRouter : IAsyncDisposable
         }
     }
 
-    /// <summary>Routes one evaluation (not detached: the staging writer reads the resource's attributes and raw record) to its scope's merge.</summary>
+    /// <summary>Routes one evaluation (not detached: the stager reads the resource's attributes and raw record) to its scope's merge.</summary>
     public async ValueTask WriteAsync(Evaluation evaluation, CancellationToken cancellationToken)
     {
         var scope = evaluation.Resource.Raw.Scope;
@@ -68,21 +70,15 @@ internal sealed class ScopeMergeRouter : IAsyncDisposable
             sink = Open(scope);
         }
 
-        if (sink.Buffer is not null)
+        if (sink.Stager.Stage(evaluation) is not { } row)
         {
-            sink.Buffer.Add(evaluation);
             return;
         }
 
-        try
+        sink.Batch.Add(row);
+        if (!sink.Buffered && sink.Batch.Count == FindingStore.StageBatchSize)
         {
-            await sink.Channel!.Writer.WriteAsync(evaluation, cancellationToken);
-        }
-        catch (ChannelClosedException)
-        {
-            // The merge ended before its input did: a database error (rethrown as is) or a failed COPY.
-            var result = await sink.Merge!;
-            throw new NpgsqlException($"storing scope {scope} failed: {result.Reason}");
+            await SendAsync(sink, cancellationToken);
         }
     }
 
@@ -93,6 +89,21 @@ internal sealed class ScopeMergeRouter : IAsyncDisposable
     /// </summary>
     public async Task<IReadOnlyList<ScopeMergeResult>> CompleteAsync(string? failure, CancellationToken cancellationToken)
     {
+        if (failure is null)
+        {
+            // Every streaming merge gets the end of its input now, so their set-based statements run side by
+            // side (one backend each) instead of one scope after another; results are still reported in order.
+            foreach (var sink in _order.Where(s => !s.Buffered))
+            {
+                if (sink.Batch.Count > 0)
+                {
+                    await SendAsync(sink, cancellationToken);
+                }
+
+                sink.Channel!.Writer.TryComplete();
+            }
+        }
+
         var results = new List<ScopeMergeResult>();
         foreach (var sink in _order)
         {
@@ -102,14 +113,15 @@ internal sealed class ScopeMergeRouter : IAsyncDisposable
                 await _store.FailScopeAsync(_scan, sink.Scope, failure, cancellationToken);
                 results.Add(new ScopeMergeResult { Scope = sink.Scope, Status = ScopeStatus.Failed, Reason = failure });
             }
-            else if (sink.Buffer is { } buffer)
+            else if (sink.Buffered)
             {
-                sink.Buffer = null;
-                results.Add(await _store.MergeScopeAsync(_scan, sink.Scope, Stream(buffer), cancellationToken));
+                sink.Buffered = false;
+                var rows = sink.Batch;
+                sink.Batch = [];
+                results.Add(await _store.MergeScopeAsync(_scan, sink.Scope, Stream(rows), cancellationToken));
             }
             else
             {
-                sink.Channel!.Writer.TryComplete();
                 results.Add(await sink.Merge!);
                 sink.Merge = null;
             }
@@ -134,7 +146,7 @@ internal sealed class ScopeMergeRouter : IAsyncDisposable
         if (_streams < _maxStreams)
         {
             _streams++;
-            var channel = Channel.CreateBounded<Evaluation>(new BoundedChannelOptions(ChannelCapacity)
+            var channel = Channel.CreateBounded<IReadOnlyList<StagedEvaluation>>(new BoundedChannelOptions(ChannelCapacity)
             {
                 SingleReader = true,
                 SingleWriter = true,
@@ -149,7 +161,7 @@ internal sealed class ScopeMergeRouter : IAsyncDisposable
         }
         else
         {
-            sink.Buffer = [];
+            sink.Buffered = true;
         }
 
         _sinks.Add(scope, sink);
@@ -157,9 +169,26 @@ internal sealed class ScopeMergeRouter : IAsyncDisposable
         return sink;
     }
 
+    private static async Task SendAsync(ScopeSink sink, CancellationToken cancellationToken)
+    {
+        var batch = sink.Batch;
+        sink.Batch = new List<StagedEvaluation>(FindingStore.StageBatchSize);
+        try
+        {
+            await sink.Channel!.Writer.WriteAsync(batch, cancellationToken);
+        }
+        catch (ChannelClosedException)
+        {
+            // The merge ended before its input did: a database error (rethrown as is) or a failed COPY.
+            var result = await sink.Merge!;
+            throw new NpgsqlException($"storing scope {sink.Scope} failed: {result.Reason}");
+        }
+    }
+
     private static async Task AbandonAsync(ScopeSink sink)
     {
-        sink.Buffer = null;
+        sink.Buffered = false;
+        sink.Batch = [];
         if (sink.Merge is not { } merge)
         {
             return;
@@ -177,11 +206,11 @@ internal sealed class ScopeMergeRouter : IAsyncDisposable
         }
     }
 
-    private static async IAsyncEnumerable<Evaluation> Stream(List<Evaluation> evaluations)
+    private static async IAsyncEnumerable<IReadOnlyList<StagedEvaluation>> Stream(List<StagedEvaluation> rows)
     {
-        foreach (var evaluation in evaluations)
+        for (var i = 0; i < rows.Count; i += FindingStore.StageBatchSize)
         {
-            yield return evaluation;
+            yield return rows.GetRange(i, Math.Min(FindingStore.StageBatchSize, rows.Count - i));
         }
 
         await Task.CompletedTask;
@@ -193,10 +222,16 @@ internal sealed class ScopeMergeRouter : IAsyncDisposable
 
         public CancellationTokenSource Cancellation { get; } = cancellation;
 
-        public Channel<Evaluation>? Channel { get; set; }
+        public EvaluationStager Stager { get; } = new();
+
+        /// <summary>Rows not yet sent: the current batch of a streaming merge, or all rows of a buffered one.</summary>
+        public List<StagedEvaluation> Batch { get; set; } = new(FindingStore.StageBatchSize);
+
+        public Channel<IReadOnlyList<StagedEvaluation>>? Channel { get; set; }
 
         public Task<ScopeMergeResult>? Merge { get; set; }
 
-        public List<Evaluation>? Buffer { get; set; }
+        /// <summary>True while the scope's rows are held in <see cref="Batch"/> until the stream ends (no connection was free for it).</summary>
+        public bool Buffered { get; set; }
     }
 }

@@ -148,6 +148,26 @@ public sealed class FindingStoreLifecycleTests : IClassFixture<PostgresFixture>
     }
 
     [Fact]
+    public async Task MergeScope_ResourceMovesToAnotherScope_KeepsItsFindingsAndTheOldScopeResolvesNothing()
+    {
+        await using var db = await StoreDatabase.CreateAsync(_fixture);
+        var mover = Bucket("mover", encrypted: false);
+        await db.ScanAsync("acme", "scope-a", Evaluate(mover, Bucket("stays", encrypted: false)));
+        var before = (await db.Store.GetFindingAsync(Fingerprint(EncryptedControl, mover), CancellationToken.None))!;
+
+        var (_, moved) = await db.ScanAsync("acme", "scope-b", Evaluate(mover));
+        var (_, left) = await db.ScanAsync("acme", "scope-a", Evaluate(Bucket("stays", encrypted: false)));
+
+        Assert.Equal((0, 2), (moved.Inserted, moved.Changed));
+        Assert.Equal((0, 0, 0), (left.Missing, left.Resolved, left.Changed));
+        var after = (await db.Store.GetFindingAsync(Fingerprint(EncryptedControl, mover), CancellationToken.None))!;
+        Assert.Equal((before.Finding.FirstSeen, FindingState.Open, "scope-b"), (after.Finding.FirstSeen, after.Finding.State, after.Finding.Scope));
+        Assert.Equal(4L, await db.ScalarAsync<long>("select count(*) from findings"));
+        Assert.Equal([FindingEventKind.Opened], after.History.Select(e => e.Kind));
+        Assert.Equal(0L, await db.ScalarAsync<long>("select count(*) from resources where deleted_at is not null"));
+    }
+
+    [Fact]
     public async Task MergeScope_SameSnapshotTwice_WritesNoRowsAndOneChangeWritesOnlyItsRows()
     {
         await using var db = await StoreDatabase.CreateAsync(_fixture);

@@ -1,0 +1,102 @@
+using System.Buffers;
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
+using System.Text;
+using Newtonsoft.Json.Linq;
+
+namespace PostureScanner.Postgres.Findings;
+
+/// <summary>
+/// 128-bit XXH3 hashes that tell whether stored content changed. Change detection needs no
+/// cryptographic strength (nobody is hashing adversarially to hide a change from their own store), and
+/// SHA-256 per evaluation was a measurable share of a stored scan.
+/// </summary>
+internal static class ContentHash
+{
+    public static ReadOnlyMemory<byte> Of(string text)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+        try
+        {
+            var length = Encoding.UTF8.GetBytes(text, buffer);
+            return XxHash128.Hash(buffer.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// Hash of a JSON tree walked token by token (type tag, then the value), without serializing it:
+    /// the native record of every resource is hashed, and writing 2 KB of JSON text per record only to
+    /// hash it cost more than the hash.
+    /// </summary>
+    public static ReadOnlyMemory<byte> Of(JToken token)
+    {
+        var hash = new XxHash128();
+        Append(hash, token);
+        return hash.GetCurrentHash();
+    }
+
+    private static void Append(XxHash128 hash, JToken token)
+    {
+        Span<byte> scalar = stackalloc byte[9];
+        switch (token)
+        {
+            case JObject o:
+                Tag(hash, (byte)'{');
+                foreach (var property in o.Properties())
+                {
+                    Text(hash, (byte)'k', property.Name);
+                    Append(hash, property.Value);
+                }
+
+                Tag(hash, (byte)'}');
+                break;
+            case JArray a:
+                Tag(hash, (byte)'[');
+                foreach (var item in a)
+                {
+                    Append(hash, item);
+                }
+
+                Tag(hash, (byte)']');
+                break;
+            case JValue { Type: JTokenType.Integer, Value: long l }:
+                scalar[0] = (byte)'i';
+                BitConverter.TryWriteBytes(scalar[1..], l);
+                hash.Append(scalar);
+                break;
+            case JValue { Type: JTokenType.Float, Value: double d }:
+                scalar[0] = (byte)'f';
+                BitConverter.TryWriteBytes(scalar[1..], d);
+                hash.Append(scalar);
+                break;
+            case JValue { Type: JTokenType.Boolean, Value: bool b }:
+                Tag(hash, b ? (byte)'t' : (byte)'F');
+                break;
+            case JValue { Type: JTokenType.Null or JTokenType.Undefined }:
+                Tag(hash, (byte)'n');
+                break;
+            case JValue v:
+                // Strings, dates (as read: Newtonsoft may have parsed them), big integers, and the rest: their invariant text.
+                Text(hash, (byte)'s', v.Type == JTokenType.String ? (string)v.Value! : v.ToString(Newtonsoft.Json.Formatting.None));
+                break;
+            default:
+                Text(hash, (byte)'?', token.ToString(Newtonsoft.Json.Formatting.None));
+                break;
+        }
+    }
+
+    private static void Tag(XxHash128 hash, byte tag) => hash.Append([tag]);
+
+    private static void Text(XxHash128 hash, byte tag, string text)
+    {
+        Span<byte> header = stackalloc byte[5];
+        header[0] = tag;
+        BitConverter.TryWriteBytes(header[1..], text.Length);
+        hash.Append(header);
+        hash.Append(MemoryMarshal.AsBytes(text.AsSpan()));
+    }
+}

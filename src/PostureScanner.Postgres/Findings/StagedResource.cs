@@ -1,0 +1,25 @@
+namespace PostureScanner.Postgres.Findings;
+
+/// <summary>The current state of one resource as staged for the merge (see <see cref="StagedEvaluation"/>).</summary>
+public sealed class StagedResource
+{
+    public required string NativeId { get; init; }
+
+    public required string NativeType { get; init; }
+
+    public required string Type { get; init; }
+
+    public required string Account { get; init; }
+
+    public required string Region { get; init; }
+
+    public required string Name { get; init; }
+
+    public required string TagsJson { get; init; }
+
+    public required string AttributesJson { get; init; }
+
+    public required ReadOnlyMemory<byte> RawHash { get; init; }
+
+    public required ReadOnlyMemory<byte> ContentHash { get; init; }
+}
