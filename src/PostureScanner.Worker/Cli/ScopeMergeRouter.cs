@@ -18,8 +18,8 @@ namespace PostureScanner.Worker.Cli;
 /// staged row on the scan's thread (<see cref="EvaluationStager"/>: strings and hashes, no native JSON)
 /// and rows cross to the merge in batches, so memory holds a few batches per scope and the hand-off
 /// costs nothing per row. Nothing is committed until the whole input has been read: only
-/// then does <see cref="CompleteAsync"/> finish the merges (one transaction per scope, all scopes side by
-/// side, results in the order the scopes were first seen) or, when an input could not be read whole, cancel them all and record the
+/// then does <see cref="CompleteAsync"/> finish each merge (one transaction per scope, in the order the
+/// scopes were first seen) or, when an input could not be read whole, cancel them all and record the
 /// scopes as failed. Each streaming merge holds one connection, so beyond <c>maxStreams</c> scopes the
 /// staged rows of further scopes are buffered in memory and merged after the stream ends.
 /// </para>
@@ -89,21 +89,6 @@ internal sealed class ScopeMergeRouter : IAsyncDisposable
     /// </summary>
     public async Task<IReadOnlyList<ScopeMergeResult>> CompleteAsync(string? failure, CancellationToken cancellationToken)
     {
-        if (failure is null)
-        {
-            // Every streaming merge gets the end of its input now, so their set-based statements run side by
-            // side (one backend each) instead of one scope after another; results are still reported in order.
-            foreach (var sink in _order.Where(s => !s.Buffered))
-            {
-                if (sink.Batch.Count > 0)
-                {
-                    await SendAsync(sink, cancellationToken);
-                }
-
-                sink.Channel!.Writer.TryComplete();
-            }
-        }
-
         var results = new List<ScopeMergeResult>();
         foreach (var sink in _order)
         {
@@ -122,6 +107,15 @@ internal sealed class ScopeMergeRouter : IAsyncDisposable
             }
             else
             {
+                // One scope after another, never side by side: a resource that moved between two scopes of
+                // the scan is updated by one merge and deleted by the other, and two such merges running at
+                // once deadlock (measured: 40P01 on a re-scan where 2% of resources changed scope).
+                if (sink.Batch.Count > 0)
+                {
+                    await SendAsync(sink, cancellationToken);
+                }
+
+                sink.Channel!.Writer.TryComplete();
                 results.Add(await sink.Merge!);
                 sink.Merge = null;
             }
