@@ -24,13 +24,6 @@ public sealed class EvaluationStager
     private string _resourceKey = "";
     private bool _skipCurrent;
 
-    /// <summary>The ARM id is case-insensitive (DECISIONS 7), so Azure keys are lowercased.</summary>
-    public static string ResourceKey(Resource resource)
-    {
-        ArgumentNullException.ThrowIfNull(resource);
-        return resource.Provider == Provider.Azure ? resource.Id.ToLowerInvariant() : resource.Id;
-    }
-
     /// <summary>The row for <paramref name="evaluation"/>, or null when its resource was already staged from an earlier record.</summary>
     public StagedEvaluation? Stage(Evaluation evaluation)
     {
@@ -39,7 +32,7 @@ public sealed class EvaluationStager
         if (isFirstOfResource)
         {
             _current = evaluation.Resource;
-            _resourceKey = ResourceKey(_current);
+            _resourceKey = Fingerprints.IdentityKey(_current.Provider, _current.Id);
             _skipCurrent = !_seenResources.Add(XxHash128.HashToUInt128(MemoryMarshal.AsBytes((_current.Provider.ToName() + "|" + _resourceKey).AsSpan())));
         }
 
@@ -56,23 +49,18 @@ public sealed class EvaluationStager
             nist = [.. control.Nist];
             _nist.Add(control.Id, nist);
         }
-        var evidenceJson = Json(w =>
-        {
-            w.WriteStartObject();
-            foreach (var (path, value) in evaluation.Evidence)
-            {
-                w.WritePropertyName(path);
-                if (value is null)
-                {
-                    w.WriteNull();
-                }
-                else
-                {
-                    value.WriteTo(w);
-                }
-            }
 
-            w.WriteEndObject();
+        // Evidence keeps the order the check read it; a null value is an attribute the resource lacks.
+        var evidenceJson = ObjectJson(evaluation.Evidence, (w, value) =>
+        {
+            if (value is null)
+            {
+                w.WriteNull();
+            }
+            else
+            {
+                value.WriteTo(w);
+            }
         });
 
         var contentHash = ContentHash.Of($"{status}\n{severity}\n{string.Join(',', nist)}\n{evaluation.Message}\n{evidenceJson}");
@@ -94,28 +82,8 @@ public sealed class EvaluationStager
 
     private StagedResource StageResource(Resource r)
     {
-        var tagsJson = Json(w =>
-        {
-            w.WriteStartObject();
-            foreach (var (key, value) in r.Tags.OrderBy(t => t.Key, StringComparer.Ordinal))
-            {
-                w.WritePropertyName(key);
-                w.WriteValue(value);
-            }
-
-            w.WriteEndObject();
-        });
-        var attributesJson = Json(w =>
-        {
-            w.WriteStartObject();
-            foreach (var (key, value) in r.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal))
-            {
-                w.WritePropertyName(key);
-                value.WriteTo(w);
-            }
-
-            w.WriteEndObject();
-        });
+        var tagsJson = ObjectJson(r.Tags.OrderBy(t => t.Key, StringComparer.Ordinal), (w, value) => w.WriteValue(value));
+        var attributesJson = ObjectJson(r.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal), (w, value) => value.WriteTo(w));
         var rawHash = ContentHash.Of(r.Raw.Data);
         var resourceHash = ContentHash.Of($"{r.Id}\n{r.NativeType}\n{r.Type}\n{r.Account}\n{r.Region}\n{r.Name}\n{tagsJson}\n{attributesJson}\n{Convert.ToHexString(rawHash.Span)}");
         return new StagedResource
@@ -133,14 +101,24 @@ public sealed class EvaluationStager
         };
     }
 
-    /// <summary>Compact JSON (as <c>JToken.ToString(Formatting.None)</c> writes it) through one reused buffer.</summary>
-    private string Json(Action<JsonWriter> write)
+    /// <summary>
+    /// A JSON object of these properties, in their order, compact (as <c>JToken.ToString(Formatting.None)</c>
+    /// writes it), through one reused buffer.
+    /// </summary>
+    private string ObjectJson<T>(IEnumerable<KeyValuePair<string, T>> properties, Action<JsonWriter, T> writeValue)
     {
         _text.Clear();
         using var writer = new StringWriter(_text, CultureInfo.InvariantCulture);
         using (var json = new JsonTextWriter(writer) { Formatting = Formatting.None, CloseOutput = false })
         {
-            write(json);
+            json.WriteStartObject();
+            foreach (var (name, value) in properties)
+            {
+                json.WritePropertyName(name);
+                writeValue(json, value);
+            }
+
+            json.WriteEndObject();
         }
 
         return _text.ToString();

@@ -16,11 +16,12 @@ internal static class MergeSql
     public const string LockScope = "select pg_advisory_xact_lock(7061, @scope::int)";
 
     /// <summary>
-    /// The stage's resources with their stored row, if any. Like every stage table it is indexed on its
-    /// key: right after a first scan the planner's statistics of the stored tables are stale (near
-    /// empty), and an anti-join it then plans as a nested loop must not scan the stage once per row. Each is looked up by its key one at a time
+    /// The stage's resources with their stored row, if any. Each is looked up by its key one at a time
     /// (<c>limit 1</c> keeps the planner from turning the lookup into a hash join over every stored
-    /// resource): a merge costs what its scope holds, not what the whole store holds.
+    /// resource): a merge costs what its scope holds, not what the whole store holds. Like every stage
+    /// table it is indexed on its key: right after a first scan the planner's statistics of the stored
+    /// tables are stale (near empty), and an anti-join it then plans as a nested loop must not scan the
+    /// stage once per row.
     /// </summary>
     public const string StageResources = """
         create temp table stage_resources on commit drop as

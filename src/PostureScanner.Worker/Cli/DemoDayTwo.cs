@@ -118,7 +118,7 @@ internal sealed class DemoDayTwo
     }
 
     private static string KeyOf(Provider provider, string nativeId) =>
-        provider.ToName() + "|" + (provider == Provider.Azure ? nativeId.ToLowerInvariant() : nativeId);
+        provider.ToName() + "|" + Fingerprints.IdentityKey(provider, nativeId);
 
     private async IAsyncEnumerable<RawAsset> CaptureAsync(IAsyncEnumerable<RawAsset> assets, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
