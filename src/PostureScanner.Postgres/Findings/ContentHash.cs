@@ -39,11 +39,15 @@ internal static class ContentHash
         return hash.GetCurrentHash();
     }
 
-    private static void Append(XxHash128 hash, JToken token)
+    /// <summary>Appends a JSON tree to a running hash, as <see cref="Of(JToken)"/> walks it; null appends the null tag.</summary>
+    public static void Append(XxHash128 hash, JToken? token)
     {
         Span<byte> scalar = stackalloc byte[9];
         switch (token)
         {
+            case null:
+                Tag(hash, (byte)'n');
+                break;
             case JObject o:
                 Tag(hash, (byte)'{');
                 foreach (var property in o.Properties())
@@ -89,7 +93,20 @@ internal static class ContentHash
         }
     }
 
-    private static void Tag(XxHash128 hash, byte tag) => hash.Append([tag]);
+    public static void Tag(XxHash128 hash, byte tag) => hash.Append([tag]);
+
+    /// <summary>Appends a string with its length, so that consecutive strings cannot run into each other ("ab"+"c" ≠ "a"+"bc").</summary>
+    public static void Text(XxHash128 hash, string? text)
+    {
+        if (text is null)
+        {
+            Tag(hash, (byte)'n');
+        }
+        else
+        {
+            Text(hash, (byte)'s', text);
+        }
+    }
 
     private static void Text(XxHash128 hash, byte tag, string text)
     {

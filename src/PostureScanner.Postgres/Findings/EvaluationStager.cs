@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.IO.Hashing;
-using System.Runtime.InteropServices;
 using System.Text;
 using Newtonsoft.Json;
 using PostureScanner.Core.Controls;
@@ -11,44 +10,193 @@ namespace PostureScanner.Postgres.Findings;
 
 /// <summary>
 /// Turns the evaluations of one scope into <see cref="StagedEvaluation"/> rows, on the thread that runs
-/// the scan. The resource's row (attributes, tags, hashes) is built on its first evaluation only; a
+/// the scan. Evaluations of one resource arrive one after another; when the resource is complete its
+/// evaluation digest (native record, normalized state and every evaluation) is computed by walking the
+/// values, without writing any text. If the scope held the resource with the same digest after its last
+/// completed merge (<see cref="ScopeDigests"/>), only its id is kept (<see cref="UnchangedResourceIds"/>):
+/// nothing of it would be written, so building and copying its rows would be wasted (on a re-scan that
+/// is nearly every resource). Otherwise it becomes rows, the resource's own columns on its first row. A
 /// resource that appears twice in one scope keeps its first occurrence (the merge statements need unique
-/// keys), so its later evaluations are dropped. Not thread-safe: one stager per scope.
+/// keys). Not thread-safe: one stager per scope.
 /// </summary>
 public sealed class EvaluationStager
 {
+    private readonly ScopeDigests _known;
     private readonly HashSet<UInt128> _seenResources = [];
     private readonly Dictionary<string, string[]> _nist = new(StringComparer.Ordinal);
     private readonly StringBuilder _text = new(1024);
+    private readonly XxHash128 _digest = new();
+    private readonly List<Evaluation> _pending = [];
+    private readonly List<long> _unchanged = [];
+    private readonly List<long> _movedOut = [];
     private Resource? _current;
     private string _resourceKey = "";
+    private UInt128 _keyHash;
     private bool _skipCurrent;
 
-    /// <summary>The row for <paramref name="evaluation"/>, or null when its resource was already staged from an earlier record.</summary>
-    public StagedEvaluation? Stage(Evaluation evaluation)
+    public EvaluationStager(ScopeDigests? known = null)
+    {
+        _known = known ?? ScopeDigests.None;
+    }
+
+    /// <summary>Evaluations of every resource taken (staged or unchanged); later copies of a resource are not counted.</summary>
+    public int Evaluations { get; private set; }
+
+    /// <summary>Resources taken (staged or unchanged).</summary>
+    public int Resources { get; private set; }
+
+    /// <summary>Stored ids of the resources whose digest matched: present and unchanged, no rows staged.</summary>
+    public IReadOnlyList<long> UnchangedResourceIds => _unchanged;
+
+    /// <summary>Stored ids of this scope's resources that the scan found in another of its scopes (see <see cref="ResolveMoves"/>).</summary>
+    public IReadOnlyList<long> MovedOutResourceIds => _movedOut;
+
+    /// <summary>
+    /// Once a scan has read everything (every stager complete, no merge started): each scope's stored
+    /// resources that the scan found in another of its scopes moved there. Their old scope keeps them
+    /// instead of deleting them, and the new scope's merge moves them with their findings, so the outcome
+    /// (a moved resource is not "deleted", its failing finding that now passes is "passed") does not
+    /// depend on which merge runs first, and the two merges do not both write the same rows.
+    /// </summary>
+    public static void ResolveMoves(IReadOnlyList<EvaluationStager> scopesOfOneScan)
+    {
+        ArgumentNullException.ThrowIfNull(scopesOfOneScan);
+        if (scopesOfOneScan.Count < 2)
+        {
+            return;
+        }
+
+        foreach (var stager in scopesOfOneScan)
+        {
+            stager._movedOut.Clear();
+            foreach (var (key, id) in stager._known.Resources)
+            {
+                if (stager._seenResources.Contains(key))
+                {
+                    continue;
+                }
+
+                foreach (var other in scopesOfOneScan)
+                {
+                    if (!ReferenceEquals(other, stager) && other._seenResources.Contains(key))
+                    {
+                        stager._movedOut.Add(id);
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Takes one evaluation. Rows go to <paramref name="rows"/> when their resource is complete: on the
+    /// first evaluation of the next resource, or in <see cref="Complete"/>.
+    /// </summary>
+    public void Add(Evaluation evaluation, ICollection<StagedEvaluation> rows)
     {
         ArgumentNullException.ThrowIfNull(evaluation);
-        var isFirstOfResource = !ReferenceEquals(evaluation.Resource, _current);
-        if (isFirstOfResource)
+        ArgumentNullException.ThrowIfNull(rows);
+        if (!ReferenceEquals(evaluation.Resource, _current))
         {
+            Finish(rows);
             _current = evaluation.Resource;
             _resourceKey = Fingerprints.IdentityKey(_current.Provider, _current.Id);
-            _skipCurrent = !_seenResources.Add(XxHash128.HashToUInt128(MemoryMarshal.AsBytes((_current.Provider.ToName() + "|" + _resourceKey).AsSpan())));
+            _keyHash = ScopeDigests.KeyOf(_current.Provider.ToName(), _resourceKey);
+            _skipCurrent = !_seenResources.Add(_keyHash);
         }
 
-        if (_skipCurrent)
+        if (!_skipCurrent)
         {
-            return null;
+            _pending.Add(evaluation);
+        }
+    }
+
+    /// <summary>Ends the scope: the last resource's rows go to <paramref name="rows"/>.</summary>
+    public void Complete(ICollection<StagedEvaluation> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        Finish(rows);
+        _current = null;
+    }
+
+    private void Finish(ICollection<StagedEvaluation> rows)
+    {
+        if (_pending.Count == 0)
+        {
+            return;
         }
 
+        var resource = _pending[0].Resource;
+        Resources++;
+        Evaluations += _pending.Count;
+        var rawHash = ContentHash.Of(resource.Raw.Data);
+        var digest = Digest(resource, rawHash.Span);
+        if (_known.TryGet(_keyHash, out var id, out var stored) && stored == digest)
+        {
+            _unchanged.Add(id);
+        }
+        else
+        {
+            var staged = StageResource(resource, rawHash, digest);
+            for (var i = 0; i < _pending.Count; i++)
+            {
+                rows.Add(Row(_pending[i], i == 0 ? staged : null));
+            }
+        }
+
+        _pending.Clear();
+    }
+
+    /// <summary>Everything the resource's rows would hold, hashed without writing it as text.</summary>
+    private UInt128 Digest(Resource r, ReadOnlySpan<byte> rawHash)
+    {
+        _digest.Reset();
+        foreach (var text in (ReadOnlySpan<string>)[r.Provider.ToName(), r.Id, r.NativeType, r.Type, r.Account, r.Region, r.Name])
+        {
+            ContentHash.Text(_digest, text);
+        }
+
+        // Tags and attributes in the order the mapping produced them: the same record and mappings give
+        // the same order, and a different order only costs one restaging.
+        ContentHash.Tag(_digest, (byte)'T');
+        foreach (var (key, value) in r.Tags)
+        {
+            ContentHash.Text(_digest, key);
+            ContentHash.Text(_digest, value);
+        }
+
+        ContentHash.Tag(_digest, (byte)'A');
+        foreach (var (key, value) in r.Attributes)
+        {
+            ContentHash.Text(_digest, key);
+            ContentHash.Append(_digest, value);
+        }
+
+        _digest.Append(rawHash);
+        foreach (var evaluation in _pending)
+        {
+            ContentHash.Tag(_digest, (byte)'E');
+            ContentHash.Text(_digest, evaluation.Control.Definition.Id);
+            ContentHash.Text(_digest, string.Join(',', Nist(evaluation.Control.Definition)));
+            ContentHash.Text(_digest, evaluation.Status.ToName());
+            ContentHash.Text(_digest, evaluation.Severity.ToName());
+            ContentHash.Text(_digest, evaluation.Message);
+            foreach (var (path, value) in evaluation.Evidence)
+            {
+                ContentHash.Text(_digest, path);
+                ContentHash.Append(_digest, value);
+            }
+        }
+
+        return _digest.GetCurrentHashAsUInt128();
+    }
+
+    private StagedEvaluation Row(Evaluation evaluation, StagedResource? resource)
+    {
         var status = evaluation.Status.ToName();
         var severity = evaluation.Severity.ToName();
         var control = evaluation.Control.Definition;
-        if (!_nist.TryGetValue(control.Id, out var nist))
-        {
-            nist = [.. control.Nist];
-            _nist.Add(control.Id, nist);
-        }
+        var nist = Nist(control);
 
         // Evidence keeps the order the check read it; a null value is an attribute the resource lacks.
         var evidenceJson = ObjectJson(evaluation.Evidence, (w, value) =>
@@ -76,15 +224,25 @@ public sealed class EvaluationStager
             EvidenceJson = evidenceJson,
             Message = evaluation.Message,
             ContentHash = contentHash,
-            Resource = isFirstOfResource ? StageResource(evaluation.Resource) : null,
+            Resource = resource,
         };
     }
 
-    private StagedResource StageResource(Resource r)
+    private string[] Nist(ControlDefinition control)
+    {
+        if (!_nist.TryGetValue(control.Id, out var nist))
+        {
+            nist = [.. control.Nist];
+            _nist.Add(control.Id, nist);
+        }
+
+        return nist;
+    }
+
+    private StagedResource StageResource(Resource r, ReadOnlyMemory<byte> rawHash, UInt128 digest)
     {
         var tagsJson = ObjectJson(r.Tags.OrderBy(t => t.Key, StringComparer.Ordinal), (w, value) => w.WriteValue(value));
         var attributesJson = ObjectJson(r.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal), (w, value) => value.WriteTo(w));
-        var rawHash = ContentHash.Of(r.Raw.Data);
         var resourceHash = ContentHash.Of($"{r.Id}\n{r.NativeType}\n{r.Type}\n{r.Account}\n{r.Region}\n{r.Name}\n{tagsJson}\n{attributesJson}\n{Convert.ToHexString(rawHash.Span)}");
         return new StagedResource
         {
@@ -98,6 +256,7 @@ public sealed class EvaluationStager
             AttributesJson = attributesJson,
             RawHash = rawHash,
             ContentHash = resourceHash,
+            EvaluationDigest = ScopeDigests.ToBytes(digest),
         };
     }
 

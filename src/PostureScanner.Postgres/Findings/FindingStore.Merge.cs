@@ -18,47 +18,90 @@ public sealed partial class FindingStore
     /// evaluations fails, nothing is merged: the scope is recorded as failed with the error and the
     /// result says so (cancellation is rethrown).
     /// </summary>
-    public Task<ScopeMergeResult> MergeScopeAsync(ScanHandle scan, string scope, IAsyncEnumerable<Evaluation> evaluations, CancellationToken cancellationToken)
+    public async Task<ScopeMergeResult> MergeScopeAsync(ScanHandle scan, string scope, IAsyncEnumerable<Evaluation> evaluations, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(evaluations);
-        return MergeScopeAsync(scan, scope, Stage(evaluations, cancellationToken), cancellationToken);
+        var stager = new EvaluationStager(await LoadScopeDigestsAsync(scan, scope, cancellationToken));
+        return await MergeScopeAsync(scan, scope, stager, Stage(stager, evaluations, cancellationToken), cancellationToken);
     }
 
     /// <summary>
     /// As <see cref="MergeScopeAsync(ScanHandle, string, IAsyncEnumerable{Evaluation}, CancellationToken)"/>,
-    /// from rows an <see cref="EvaluationStager"/> (one per scope) already built, in batches: the form a
-    /// scan uses to hand a scope's rows to its merge on another thread.
+    /// from rows <paramref name="stager"/> (the scope's, see <see cref="LoadScopeDigestsAsync"/>) already
+    /// built, in batches: the form a scan uses to hand a scope's rows to its merge on another thread. The
+    /// stager's unchanged resources and counts are read when <paramref name="batches"/> ends, so the stager
+    /// must be complete (<see cref="EvaluationStager.Complete"/>) by then.
+    /// <para>
+    /// The staged rows outlive the merge transaction (they are session tables of the merge's connection):
+    /// when two merges running side by side deadlock (a resource moving between their scopes is updated by
+    /// one and deleted by the other), PostgreSQL aborts one of them, and that one runs again from the same
+    /// rows once the other committed.
+    /// </para>
     /// </summary>
-    public async Task<ScopeMergeResult> MergeScopeAsync(ScanHandle scan, string scope, IAsyncEnumerable<IReadOnlyList<StagedEvaluation>> batches, CancellationToken cancellationToken)
+    public async Task<ScopeMergeResult> MergeScopeAsync(ScanHandle scan, string scope, EvaluationStager stager,
+        IAsyncEnumerable<IReadOnlyList<StagedEvaluation>> batches, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scan);
+        ArgumentNullException.ThrowIfNull(stager);
         ArgumentNullException.ThrowIfNull(batches);
         var started = _time.GetUtcNow();
         await ExpireSuppressionsAsync(cancellationToken);
 
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         var scopeId = await EnsureScopeAsync(connection, scan.TargetId, scope, cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        // JIT compiling the merge statements cost more than running them (hundreds of ms each, per scope).
-        await connection.ExecuteAsync(new CommandDefinition("set local jit = off; " + StagingWriter.CreateTable, transaction: transaction, cancellationToken: cancellationToken));
-        var staging = new StagingWriter();
+        await connection.ExecuteAsync(new CommandDefinition(StagingWriter.CreateTables, cancellationToken: cancellationToken));
         try
         {
-            await staging.WriteAsync(connection, batches, cancellationToken);
-        }
-        catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
-        {
-            await transaction.RollbackAsync(CancellationToken.None);
-            var reason = $"{ex.GetType().Name}: {ex.Message}";
-            await RecordFailedScopeAsync(scan, scope, reason, started, cancellationToken);
-            return new ScopeMergeResult { Scope = scope, Status = ScopeStatus.Failed, Reason = reason };
-        }
+            try
+            {
+                await new StagingWriter().WriteAsync(connection, batches, cancellationToken);
+                await StagingWriter.WriteKeptAsync(connection, [.. stager.UnchangedResourceIds, .. stager.MovedOutResourceIds], cancellationToken);
+            }
+            catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+            {
+                var reason = $"{ex.GetType().Name}: {ex.Message}";
+                await RecordFailedScopeAsync(scan, scope, reason, started, cancellationToken);
+                return new ScopeMergeResult { Scope = scope, Status = ScopeStatus.Failed, Reason = reason };
+            }
 
-        // Indexes before the statistics: the merge statements anti-join findings and resources of the
-        // scope against the stage, and right after a first scan the planner's estimate of those tables is
-        // stale (empty), so without an index a nested loop over the stage is quadratic.
-        await StepAsync(connection, transaction, "index", "create index on stage_evaluations (fingerprint); create index on stage_evaluations (resource_key)", null, cancellationToken);
-        await StepAsync(connection, transaction, "analyze", "analyze stage_evaluations (fingerprint, provider, resource_key, status, r_native_id)", null, cancellationToken);
+            // Indexes before the statistics: the merge statements anti-join findings and resources of the
+            // scope against the stage, and right after a first scan the planner's estimate of those tables is
+            // stale (empty), so without an index a nested loop over the stage is quadratic.
+            await StepAsync(connection, null, "index", """
+                create index on stage_evaluations (fingerprint); create index on stage_evaluations (resource_key);
+                create index on stage_kept (id)
+                """, null, cancellationToken);
+            await StepAsync(connection, null, "analyze",
+                "analyze stage_evaluations (fingerprint, provider, resource_key, status, r_native_id); analyze stage_kept", null, cancellationToken);
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    return await MergeStagedAsync(connection, scan, scope, scopeId, stager, started, cancellationToken);
+                }
+                catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure
+                                                   && attempt < MaxMergeAttempts)
+                {
+                    Log.MergeRetried(_logger, scope, scan.ScanId, ex.SqlState, attempt + 1);
+                }
+            }
+        }
+        finally
+        {
+            await DropStageAsync(connection);
+        }
+    }
+
+    /// <summary>How often a merge runs before a deadlock with concurrent merges fails it (each loss means another merge committed).</summary>
+    private const int MaxMergeAttempts = 5;
+
+    /// <summary>The merge statements over the staged rows, in one transaction.</summary>
+    private async Task<ScopeMergeResult> MergeStagedAsync(NpgsqlConnection connection, ScanHandle scan, string scope, long scopeId,
+        EvaluationStager stager, DateTimeOffset started, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // JIT compiling the merge statements cost more than running them (hundreds of ms each, per scope).
+        await connection.ExecuteAsync(new CommandDefinition("set local jit = off", transaction: transaction, cancellationToken: cancellationToken));
         await StepAsync(connection, transaction, "lock", MergeSql.LockScope, new { scope = scopeId }, cancellationToken);
         var prev = await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition(
             "select last_completed_at from scopes where id = @scope", new { scope = scopeId }, transaction, cancellationToken: cancellationToken));
@@ -99,13 +142,14 @@ public sealed partial class FindingStore
         {
             Scope = scope,
             Status = ScopeStatus.Completed,
-            Evaluations = staging.Evaluations,
-            Resources = staging.Resources,
+            Evaluations = stager.Evaluations,
+            Resources = stager.Resources,
+            UnchangedResources = stager.UnchangedResourceIds.Count,
             Inserted = inserted.Rows,
             Changed = changed.Rows,
             Missing = missing.Rows,
             Resolved = changed.Resolved + missing.Resolved,
-            Unchanged = staging.Evaluations - inserted.Rows - changed.Rows,
+            Unchanged = stager.Evaluations - inserted.Rows - changed.Rows,
             Events = inserted.Events + changed.Events + missing.Events + suppressed.Events,
             OutboxRows = outbox,
             Baseline = p.baseline,
@@ -133,33 +177,72 @@ public sealed partial class FindingStore
         return result;
     }
 
-    private static async IAsyncEnumerable<IReadOnlyList<StagedEvaluation>> Stage(IAsyncEnumerable<Evaluation> evaluations,
+    /// <summary>
+    /// The resources <paramref name="scope"/> of the scan's target holds now, with their evaluation digests
+    /// (none for a new scope): what a scan loads when it opens the scope, before staging its first row.
+    /// </summary>
+    public async Task<ScopeDigests> LoadScopeDigestsAsync(ScanHandle scan, string scope, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(scan);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("""
+            select r.id, r.provider, r.resource_key, r.evaluation_digest
+            from resources r join scopes sc on sc.id = r.scope_id
+            where sc.target_id = $1 and sc.name = $2 and r.deleted_at is null
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = scan.TargetId });
+        command.Parameters.Add(new NpgsqlParameter { Value = scope });
+        var byKey = new Dictionary<UInt128, (long Id, UInt128? Digest)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var key = ScopeDigests.KeyOf(reader.GetString(1), reader.GetString(2));
+            byKey[key] = (reader.GetInt64(0), reader.IsDBNull(3) ? null : ScopeDigests.FromBytes(reader.GetFieldValue<byte[]>(3)));
+        }
+
+        return byKey.Count == 0 ? ScopeDigests.None : new ScopeDigests(byKey);
+    }
+
+    /// <summary>Drops the session's stage tables so the pooled connection does not carry them (best effort: a broken connection has none left).</summary>
+    private static async Task DropStageAsync(NpgsqlConnection connection)
+    {
+        if (connection.State != System.Data.ConnectionState.Open)
+        {
+            return;
+        }
+
+        try
+        {
+            await connection.ExecuteAsync(StagingWriter.DropTables);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
+        {
+            // The connection broke (the merge was cancelled or the server went away): the session and its tables are gone with it.
+        }
+    }
+
+    private static async IAsyncEnumerable<IReadOnlyList<StagedEvaluation>> Stage(EvaluationStager stager, IAsyncEnumerable<Evaluation> evaluations,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var stager = new EvaluationStager();
         var batch = new List<StagedEvaluation>(StageBatchSize);
         await foreach (var evaluation in evaluations.WithCancellation(cancellationToken))
         {
-            if (stager.Stage(evaluation) is not { } row)
-            {
-                continue;
-            }
-
-            batch.Add(row);
-            if (batch.Count == StageBatchSize)
+            stager.Add(evaluation, batch);
+            if (batch.Count >= StageBatchSize)
             {
                 yield return batch;
                 batch = new List<StagedEvaluation>(StageBatchSize);
             }
         }
 
+        stager.Complete(batch);
         if (batch.Count > 0)
         {
             yield return batch;
         }
     }
 
-    private async Task StepAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string step, string sql, object? parameters, CancellationToken cancellationToken)
+    private async Task StepAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string step, string sql, object? parameters, CancellationToken cancellationToken)
     {
         await connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, commandTimeout: 0, cancellationToken: cancellationToken));
         if (AfterMergeStep is { } hook)

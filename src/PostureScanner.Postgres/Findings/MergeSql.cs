@@ -26,9 +26,10 @@ internal static class MergeSql
     public const string StageResources = """
         create temp table stage_resources on commit drop as
         select s.provider, s.resource_key, s.r_native_id as native_id, s.r_tags::jsonb as tags, s.r_content_hash as content_hash,
-               r.id, r.content_hash as old_hash, r.deleted_at as old_deleted, r.scope_id as old_scope
+               s.r_digest as digest, r.id, r.content_hash as old_hash, r.evaluation_digest as old_digest, r.deleted_at as old_deleted,
+               r.scope_id as old_scope
         from stage_evaluations s
-        left join lateral (select r.id, r.content_hash, r.deleted_at, r.scope_id from resources r
+        left join lateral (select r.id, r.content_hash, r.evaluation_digest, r.deleted_at, r.scope_id from resources r
                            where r.provider = s.provider and r.resource_key = s.resource_key limit 1) r on true
         where s.r_native_id is not null;
         create index on stage_resources (resource_key);
@@ -39,19 +40,20 @@ internal static class MergeSql
         update resources r
         set scope_id = @scope, native_id = s.r_native_id, native_type = s.r_native_type, type = s.r_type,
             account = s.r_account, region = s.r_region, name = s.r_name, tags = s.r_tags::jsonb, attributes = s.r_attributes::jsonb,
-            raw_hash = s.r_raw_hash, content_hash = s.r_content_hash, last_seen = @now, deleted_at = null
+            raw_hash = s.r_raw_hash, content_hash = s.r_content_hash, evaluation_digest = s.r_digest, last_seen = @now, deleted_at = null
         from stage_resources sr
         join stage_evaluations s on s.provider = sr.provider and s.resource_key = sr.resource_key and s.r_native_id is not null
         where r.id = sr.id
-          and (sr.old_hash <> sr.content_hash or sr.old_deleted is not null or sr.old_scope <> @scope)
+          and (sr.old_hash <> sr.content_hash or sr.old_digest is distinct from sr.digest or sr.old_deleted is not null
+               or sr.old_scope <> @scope)
         """;
 
     /// <summary>New resources; then every staged resource learns its id (a concurrent merge of another scope may have inserted it first).</summary>
     public const string ResourcesInsert = """
         insert into resources (scope_id, provider, resource_key, native_id, native_type, type, account, region, name,
-                               tags, attributes, raw_hash, content_hash, first_seen, last_seen)
+                               tags, attributes, raw_hash, content_hash, evaluation_digest, first_seen, last_seen)
         select @scope, s.provider, s.resource_key, s.r_native_id, s.r_native_type, s.r_type, s.r_account, s.r_region, s.r_name,
-               s.r_tags::jsonb, s.r_attributes::jsonb, s.r_raw_hash, s.r_content_hash, @now, @now
+               s.r_tags::jsonb, s.r_attributes::jsonb, s.r_raw_hash, s.r_content_hash, s.r_digest, @now, @now
         from stage_resources sr
         join stage_evaluations s on s.provider = sr.provider and s.resource_key = sr.resource_key and s.r_native_id is not null
         where sr.id is null
@@ -62,12 +64,19 @@ internal static class MergeSql
         analyze stage_resources
         """;
 
-    /// <summary>Resources of the scope absent from this completed read are deleted (their findings are resolved next).</summary>
+    /// <summary>
+    /// Resources of the scope absent from this completed read are deleted (their findings are resolved
+    /// next). Kept (<c>stage_kept</c>): a resource the read found unchanged is present, its rows stay as
+    /// they are, even if another scan changed it after this one loaded the digests (a mark that only
+    /// keeps can never resolve or delete by mistake); and a resource this scan found in another of its
+    /// scopes moved there, so the other scope's merge moves it, whichever of the two merges first.
+    /// </summary>
     public const string ResourcesDelete = """
         update resources r
         set deleted_at = @now, last_seen = greatest(r.last_seen, coalesce(@prev, r.last_seen))
         where r.scope_id = @scope and r.deleted_at is null
           and not exists (select 1 from stage_resources sr where sr.provider = r.provider and sr.resource_key = r.resource_key)
+          and not exists (select 1 from stage_kept k where k.id = r.id)
         """;
 
     /// <summary>
@@ -143,14 +152,21 @@ internal static class MergeSql
         analyze stage_changed
         """;
 
-    /// <summary>Findings of this scope that the read did not produce (as <see cref="StageChanged"/>, a table of their own).</summary>
+    /// <summary>
+    /// Findings of this scope that the read did not produce (as <see cref="StageChanged"/>, a table of
+    /// their own). The findings of an unchanged resource were all produced again, identical (its digest
+    /// covers every evaluation), so none of them is gone; those of a resource that moved to another scope
+    /// of this scan are that scope's to move (one the new scope no longer produces stays here, present,
+    /// until this scope's next merge resolves it: a moved resource whose controls changed is that rare).
+    /// </summary>
     public const string StageGone = """
         create temp table stage_gone on commit drop as
         select f.id, f.status, f.resolved_at as old_resolved,
                coalesce((select r.deleted_at is not null from resources r where r.id = f.resource_id), false) as resource_deleted
         from findings f
         where f.scope_id = @scope and f.missing_since is null
-          and not exists (select 1 from stage_evaluations s where s.fingerprint = f.fingerprint);
+          and not exists (select 1 from stage_evaluations s where s.fingerprint = f.fingerprint)
+          and not exists (select 1 from stage_kept k where k.id = f.resource_id);
         analyze stage_gone
         """;
 

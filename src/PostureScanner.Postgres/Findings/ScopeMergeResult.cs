@@ -14,6 +14,9 @@ public sealed record ScopeMergeResult
 
     public int Resources { get; init; }
 
+    /// <summary>Resources whose evaluation digest matched the stored one: only their ids were staged, their rows kept.</summary>
+    public int UnchangedResources { get; init; }
+
     /// <summary>Findings seen for the first time.</summary>
     public int Inserted { get; init; }
 

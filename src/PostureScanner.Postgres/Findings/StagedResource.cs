@@ -22,4 +22,7 @@ public sealed class StagedResource
     public required ReadOnlyMemory<byte> RawHash { get; init; }
 
     public required ReadOnlyMemory<byte> ContentHash { get; init; }
+
+    /// <summary>See migration 0003 and <see cref="EvaluationStager"/>.</summary>
+    public required ReadOnlyMemory<byte> EvaluationDigest { get; init; }
 }

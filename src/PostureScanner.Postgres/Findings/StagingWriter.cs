@@ -6,12 +6,16 @@ namespace PostureScanner.Postgres.Findings;
 /// <summary>
 /// Streams staged evaluations (see <see cref="EvaluationStager"/>) into the per-merge temporary table
 /// with binary COPY, one row per evaluation; the resource columns are filled on the first evaluation of
-/// each resource only. JSON is staged as text: most rows of a re-scan are unchanged and never leave the
-/// stage, so PostgreSQL parses JSON only for the rows the merge writes.
+/// each resource only; then the ids of the stored resources the merge keeps as they are (unchanged, or
+/// moved to another scope of the same scan). JSON is staged as text:
+/// PostgreSQL parses JSON only for the rows the merge writes. The tables live as long as the connection's
+/// session, not the merge transaction, so a merge that loses a deadlock can run again from them.
 /// </summary>
 internal sealed class StagingWriter
 {
-    public const string CreateTable = """
+    public const string CreateTables = """
+        drop table if exists stage_evaluations, stage_kept;
+        create temp table stage_kept (id bigint not null);
         create temp table stage_evaluations (
             fingerprint    text not null,
             control_id     text not null,
@@ -32,19 +36,20 @@ internal sealed class StagingWriter
             r_tags         text,
             r_attributes   text,
             r_raw_hash     bytea,
-            r_content_hash bytea
-        ) on commit drop
+            r_content_hash bytea,
+            r_digest       bytea
+        )
         """;
+
+    public const string DropTables = "drop table if exists stage_evaluations, stage_kept";
 
     private const string Copy = """
         copy stage_evaluations (fingerprint, control_id, provider, resource_key, status, severity, nist, evidence, message, content_hash,
-            r_native_id, r_native_type, r_type, r_account, r_region, r_name, r_tags, r_attributes, r_raw_hash, r_content_hash)
+            r_native_id, r_native_type, r_type, r_account, r_region, r_name, r_tags, r_attributes, r_raw_hash, r_content_hash, r_digest)
         from stdin (format binary)
         """;
 
-    public int Evaluations { get; private set; }
-
-    public int Resources { get; private set; }
+    public int Rows { get; private set; }
 
     public async Task WriteAsync(NpgsqlConnection connection, IAsyncEnumerable<IReadOnlyList<StagedEvaluation>> batches, CancellationToken cancellationToken)
     {
@@ -53,14 +58,21 @@ internal sealed class StagingWriter
         {
             foreach (var row in batch)
             {
-                Evaluations++;
-                if (row.Resource is not null)
-                {
-                    Resources++;
-                }
-
+                Rows++;
                 await WriteRowAsync(importer, row, cancellationToken);
             }
+        }
+
+        await importer.CompleteAsync(cancellationToken);
+    }
+
+    public static async Task WriteKeptAsync(NpgsqlConnection connection, IReadOnlyList<long> resourceIds, CancellationToken cancellationToken)
+    {
+        await using var importer = await connection.BeginBinaryImportAsync("copy stage_kept (id) from stdin (format binary)", cancellationToken);
+        foreach (var id in resourceIds)
+        {
+            await importer.StartRowAsync(cancellationToken);
+            await importer.WriteAsync(id, NpgsqlDbType.Bigint, cancellationToken);
         }
 
         await importer.CompleteAsync(cancellationToken);
@@ -90,7 +102,7 @@ internal sealed class StagingWriter
 
         if (row.Resource is not { } r)
         {
-            for (var i = 0; i < 10; i++)
+            for (var i = 0; i < 11; i++)
             {
                 await importer.WriteNullAsync(cancellationToken);
             }
@@ -108,5 +120,6 @@ internal sealed class StagingWriter
         await importer.WriteAsync(r.AttributesJson, NpgsqlDbType.Text, cancellationToken);
         await importer.WriteAsync(r.RawHash, NpgsqlDbType.Bytea, cancellationToken);
         await importer.WriteAsync(r.ContentHash, NpgsqlDbType.Bytea, cancellationToken);
+        await importer.WriteAsync(r.EvaluationDigest, NpgsqlDbType.Bytea, cancellationToken);
     }
 }

@@ -14,14 +14,15 @@ namespace PostureScanner.Worker.Cli;
 /// The pipeline yields evaluations in record order, and a snapshot file may interleave scopes (an
 /// aggregator export holds many accounts and regions), so every scope gets its own merge, started when
 /// its first record is seen and fed through a bounded channel: its evaluations go to the database
-/// (binary COPY into the merge's staging table) while the scan runs. Each evaluation is turned into a
-/// staged row on the scan's thread (<see cref="EvaluationStager"/>: strings and hashes, no native JSON)
-/// and rows cross to the merge in batches, so memory holds a few batches per scope and the hand-off
-/// costs nothing per row. Nothing is committed until the whole input has been read: only
-/// then does <see cref="CompleteAsync"/> finish each merge (one transaction per scope, in the order the
-/// scopes were first seen) or, when an input could not be read whole, cancel them all and record the
-/// scopes as failed. Each streaming merge holds one connection, so beyond <c>maxStreams</c> scopes the
-/// staged rows of further scopes are buffered in memory and merged after the stream ends.
+/// (binary COPY into the merge's staging table) while the scan runs. When a scope opens, the evaluation
+/// digests of the resources it holds are loaded; each evaluation is then turned into a staged row on
+/// the scan's thread (<see cref="EvaluationStager"/>: strings and hashes, no native JSON) unless its
+/// resource is unchanged, and rows cross to the merge in batches, so memory holds a few batches per
+/// scope and the hand-off costs nothing per row. Nothing is committed until the whole input has been
+/// read: only then does <see cref="CompleteAsync"/> finish the merges (one transaction per scope, a few
+/// side by side) or, when an input could not be read whole, cancel them all and record the scopes as
+/// failed. Each streaming merge holds one connection, so beyond <c>maxStreams</c> scopes the staged rows
+/// of further scopes are buffered in memory and merged after the stream ends.
 /// </para>
 /// </summary>
 internal sealed class ScopeMergeRouter : IAsyncDisposable
@@ -31,16 +32,18 @@ internal sealed class ScopeMergeRouter : IAsyncDisposable
     private readonly FindingStore _store;
     private readonly ScanHandle _scan;
     private readonly int _maxStreams;
+    private readonly int _maxParallelMerges;
     private readonly CancellationToken _cancellationToken;
     private readonly Dictionary<string, ScopeSink> _sinks = new(StringComparer.Ordinal);
     private readonly List<ScopeSink> _order = [];
     private int _streams;
 
-    public ScopeMergeRouter(FindingStore store, ScanHandle scan, int maxStreams, CancellationToken cancellationToken)
+    public ScopeMergeRouter(FindingStore store, ScanHandle scan, int maxStreams, int maxParallelMerges, CancellationToken cancellationToken)
     {
         _store = store;
         _scan = scan;
         _maxStreams = maxStreams;
+        _maxParallelMerges = Math.Max(1, maxParallelMerges);
         _cancellationToken = cancellationToken;
     }
 
@@ -54,7 +57,7 @@ internal sealed class ScopeMergeRouter : IAsyncDisposable
         {
             if (!_sinks.ContainsKey(asset.Scope))
             {
-                Open(asset.Scope);
+                await OpenAsync(asset.Scope, cancellationToken);
             }
 
             yield return asset;
@@ -67,16 +70,11 @@ internal sealed class ScopeMergeRouter : IAsyncDisposable
         var scope = evaluation.Resource.Raw.Scope;
         if (!_sinks.TryGetValue(scope, out var sink))
         {
-            sink = Open(scope);
+            sink = await OpenAsync(scope, cancellationToken);
         }
 
-        if (sink.Stager.Stage(evaluation) is not { } row)
-        {
-            return;
-        }
-
-        sink.Batch.Add(row);
-        if (!sink.Buffered && sink.Batch.Count == FindingStore.StageBatchSize)
+        sink.Stager.Add(evaluation, sink.Batch);
+        if (!sink.Buffered && sink.Batch.Count >= FindingStore.StageBatchSize)
         {
             await SendAsync(sink, cancellationToken);
         }
@@ -84,41 +82,66 @@ internal sealed class ScopeMergeRouter : IAsyncDisposable
 
     /// <summary>
     /// Ends every merge: with <paramref name="failure"/> null each scope is committed (one transaction per
-    /// scope); otherwise each streaming merge is cancelled (its transaction rolls back) and every scope is
-    /// recorded as failed with the reason, so nothing in this scan resolves or deletes anything.
+    /// scope, up to <c>maxParallelMerges</c> side by side: a merge is one server process, and a resource
+    /// that moved between two scopes of the scan can deadlock two of them, which the store resolves by
+    /// running the loser again); otherwise each streaming merge is cancelled (its transaction rolls back)
+    /// and every scope is recorded as failed with the reason, so nothing in this scan resolves or deletes
+    /// anything.
     /// </summary>
     public async Task<IReadOnlyList<ScopeMergeResult>> CompleteAsync(string? failure, CancellationToken cancellationToken)
     {
-        var results = new List<ScopeMergeResult>();
-        foreach (var sink in _order)
+        if (failure is not null)
         {
-            if (failure is not null)
+            var failed = new List<ScopeMergeResult>();
+            foreach (var sink in _order)
             {
                 await AbandonAsync(sink);
                 await _store.FailScopeAsync(_scan, sink.Scope, failure, cancellationToken);
-                results.Add(new ScopeMergeResult { Scope = sink.Scope, Status = ScopeStatus.Failed, Reason = failure });
+                failed.Add(new ScopeMergeResult { Scope = sink.Scope, Status = ScopeStatus.Failed, Reason = failure });
             }
-            else if (sink.Buffered)
+
+            return failed;
+        }
+
+        foreach (var sink in _order)
+        {
+            sink.Stager.Complete(sink.Batch);
+        }
+
+        EvaluationStager.ResolveMoves([.. _order.Select(s => s.Stager)]);
+        var running = new List<Task<ScopeMergeResult>>();
+        foreach (var sink in _order)
+        {
+            if (sink.Buffered)
             {
                 sink.Buffered = false;
                 var rows = sink.Batch;
                 sink.Batch = [];
-                results.Add(await _store.MergeScopeAsync(_scan, sink.Scope, Stream(rows), cancellationToken));
+                sink.Merge = _store.MergeScopeAsync(_scan, sink.Scope, sink.Stager, Stream(rows), sink.Cancellation.Token);
             }
             else
             {
-                // One scope after another, never side by side: a resource that moved between two scopes of
-                // the scan is updated by one merge and deleted by the other, and two such merges running at
-                // once deadlock (measured: 40P01 on a re-scan where 2% of resources changed scope).
                 if (sink.Batch.Count > 0)
                 {
                     await SendAsync(sink, cancellationToken);
                 }
 
                 sink.Channel!.Writer.TryComplete();
-                results.Add(await sink.Merge!);
-                sink.Merge = null;
             }
+
+            running.Add(sink.Merge!);
+            while (running.Count(t => !t.IsCompleted) >= _maxParallelMerges)
+            {
+                var done = await Task.WhenAny(running.Where(t => !t.IsCompleted));
+                await done;
+            }
+        }
+
+        var results = new List<ScopeMergeResult>();
+        foreach (var sink in _order)
+        {
+            results.Add(await sink.Merge!);
+            sink.Merge = null;
         }
 
         return results;
@@ -134,9 +157,10 @@ internal sealed class ScopeMergeRouter : IAsyncDisposable
         }
     }
 
-    private ScopeSink Open(string scope)
+    private async Task<ScopeSink> OpenAsync(string scope, CancellationToken cancellationToken)
     {
-        var sink = new ScopeSink(scope, CancellationTokenSource.CreateLinkedTokenSource(_cancellationToken));
+        var digests = await _store.LoadScopeDigestsAsync(_scan, scope, cancellationToken);
+        var sink = new ScopeSink(scope, new EvaluationStager(digests), CancellationTokenSource.CreateLinkedTokenSource(_cancellationToken));
         if (_streams < _maxStreams)
         {
             _streams++;
@@ -148,7 +172,8 @@ internal sealed class ScopeMergeRouter : IAsyncDisposable
             });
             sink.Channel = channel;
             var token = sink.Cancellation.Token;
-            sink.Merge = Task.Run(() => _store.MergeScopeAsync(_scan, scope, channel.Reader.ReadAllAsync(token), token), token);
+            var stager = sink.Stager;
+            sink.Merge = Task.Run(() => _store.MergeScopeAsync(_scan, scope, stager, channel.Reader.ReadAllAsync(token), token), token);
 
             // A merge that ends early (database error) must not leave the scan blocked on a full channel.
             _ = sink.Merge.ContinueWith(t => channel.Writer.TryComplete(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -210,13 +235,13 @@ internal sealed class ScopeMergeRouter : IAsyncDisposable
         await Task.CompletedTask;
     }
 
-    private sealed class ScopeSink(string scope, CancellationTokenSource cancellation)
+    private sealed class ScopeSink(string scope, EvaluationStager stager, CancellationTokenSource cancellation)
     {
         public string Scope { get; } = scope;
 
         public CancellationTokenSource Cancellation { get; } = cancellation;
 
-        public EvaluationStager Stager { get; } = new();
+        public EvaluationStager Stager { get; } = stager;
 
         /// <summary>Rows not yet sent: the current batch of a streaming merge, or all rows of a buffered one.</summary>
         public List<StagedEvaluation> Batch { get; set; } = new(FindingStore.StageBatchSize);

@@ -28,6 +28,12 @@ internal sealed class StoreSession : IAsyncDisposable
     /// <summary>How many scopes a scan streams into the store at once (each holds one connection until the scan ends).</summary>
     public int MaxScopeStreams => Math.Clamp(Database.MaxPoolSize / 4, 1, 16);
 
+    /// <summary>
+    /// How many scope merges run side by side once the input is read. Each is one server process bound by
+    /// one core; two kept both cores of the 2-core reference machine busy (see the README's benchmarks).
+    /// </summary>
+    public const int MaxParallelMerges = 2;
+
     public static async Task<StoreSession> OpenAsync(CliContext cli, PostgresOptions options, CancellationToken cancellationToken)
     {
         // Notices go to stderr so machine formats on stdout stay clean.

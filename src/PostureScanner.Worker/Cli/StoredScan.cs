@@ -36,7 +36,7 @@ internal static class StoredScan
         // Each scope's merge expires suppressions first; doing it once here keeps the concurrent merges from racing on the same rows.
         await session.Store.ExpireSuppressionsAsync(cancellationToken);
         var results = new ResultSpool(controls);
-        await using var router = new ScopeMergeRouter(session.Store, scan, session.MaxScopeStreams, cancellationToken);
+        await using var router = new ScopeMergeRouter(session.Store, scan, session.MaxScopeStreams, StoreSession.MaxParallelMerges, cancellationToken);
 
         var records = reader.ReadAsync(paths, cancellationToken);
         if (hooks?.Records is { } rewrite)
@@ -101,7 +101,7 @@ internal static class StoredScan
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"stored as scan {store.Scan.ScanId} of target '{store.Scan.Target}' ({store.Status.ToString().ToLowerInvariant()}) in {databaseDescription}"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"merge: {done.Count} of {store.Scopes.Count} scopes completed; findings {done.Sum(s => s.Inserted)} new, {done.Sum(s => s.Changed)} changed, {done.Sum(s => s.Resolved)} resolved, {done.Sum(s => s.Missing)} no longer present, {done.Sum(s => s.Unchanged)} unchanged"));
+            $"merge: {done.Count} of {store.Scopes.Count} scopes completed; findings {done.Sum(s => s.Inserted)} new, {done.Sum(s => s.Changed)} changed, {done.Sum(s => s.Resolved)} resolved, {done.Sum(s => s.Missing)} no longer present, {done.Sum(s => s.Unchanged)} unchanged; resources {done.Sum(s => s.Resources)}, of them {done.Sum(s => s.UnchangedResources)} unchanged (not restaged)"));
         foreach (var scope in store.Scopes.Where(s => s.Status == Postgres.Findings.ScopeStatus.Failed))
         {
             output.WriteLine($"scope {scope.Scope} FAILED: {scope.Reason}");

@@ -1,4 +1,6 @@
 using Newtonsoft.Json.Linq;
+using PostureScanner.Core.Controls;
+using PostureScanner.Core.Evaluation;
 using PostureScanner.Core.Inventory;
 using PostureScanner.Postgres.Findings;
 using static PostureScanner.Postgres.Tests.TestInventory;
@@ -8,25 +10,35 @@ namespace PostureScanner.Postgres.Tests.Findings;
 public sealed class EvaluationStagerTests
 {
     [Fact]
-    public void Stage_ResourceRowOnItsFirstEvaluationOnly_AndASecondCopyOfTheResourceIsDropped()
+    public void Add_RowsWhenTheResourceIsComplete_ResourceColumnsOnItsFirstRow_ASecondCopyIsDropped()
     {
         var stager = new EvaluationStager();
-        var first = Evaluate(Bucket("a", encrypted: false)).Select(stager.Stage).ToList();
-        var again = Evaluate(Bucket("a", encrypted: true)).Select(stager.Stage).ToList();
+        var rows = new List<StagedEvaluation>();
+        var first = Evaluate(Bucket("a", encrypted: false));
+        stager.Add(first[0], rows);
+        stager.Add(first[1], rows);
+        Assert.Empty(rows);
 
-        Assert.Equal(2, first.Count);
-        Assert.NotNull(first[0]!.Resource);
-        Assert.Null(first[1]!.Resource);
-        Assert.Equal("arn:aws:s3:::a", first[0]!.Resource!.NativeId);
-        Assert.All(again, Assert.Null);
+        foreach (var evaluation in Evaluate(Bucket("a", encrypted: true)))
+        {
+            stager.Add(evaluation, rows);
+        }
+
+        stager.Complete(rows);
+
+        Assert.Equal(2, rows.Count);
+        Assert.NotNull(rows[0].Resource);
+        Assert.Null(rows[1].Resource);
+        Assert.Equal("arn:aws:s3:::a", rows[0].Resource!.NativeId);
+        Assert.Equal(16, rows[0].Resource!.EvaluationDigest.Length);
+        Assert.Equal((2, 1), (stager.Evaluations, stager.Resources));
     }
 
     [Fact]
-    public void Stage_EvidenceAndAttributesAsCompactJson_AzureKeyLowercased()
+    public void Add_EvidenceAndAttributesAsCompactJson_AzureKeyLowercased()
     {
-        var stager = new EvaluationStager();
         var bucket = Bucket("MixedCase", encrypted: false, provider: Provider.Azure, tags: new Dictionary<string, string> { ["z"] = "1", ["a"] = "2" });
-        var row = Evaluate(bucket).Select(stager.Stage).First()!;
+        var row = StageAll(new EvaluationStager(), Evaluate(bucket))[0];
 
         Assert.Equal(bucket.Id.ToLowerInvariant(), row.ResourceKey);
         Assert.True(JToken.DeepEquals(JObject.Parse("""{"encrypted":false}"""), JObject.Parse(row.EvidenceJson)), row.EvidenceJson);
@@ -36,15 +48,59 @@ public sealed class EvaluationStagerTests
     }
 
     [Fact]
-    public void Stage_ChangedEvaluationOrRawRecord_ChangesTheHashes()
+    public void Add_ChangedEvaluationOrRawRecord_ChangesTheHashesAndTheDigest()
     {
-        var a = new EvaluationStager().Stage(Evaluate(Bucket("a", encrypted: false))[0])!;
-        var b = new EvaluationStager().Stage(Evaluate(Bucket("a", encrypted: true))[0])!;
-        var same = new EvaluationStager().Stage(Evaluate(Bucket("a", encrypted: false))[0])!;
+        var a = StageAll(new EvaluationStager(), Evaluate(Bucket("a", encrypted: false)))[0];
+        var b = StageAll(new EvaluationStager(), Evaluate(Bucket("a", encrypted: true)))[0];
+        var same = StageAll(new EvaluationStager(), Evaluate(Bucket("a", encrypted: false)))[0];
 
         Assert.NotEqual(a.ContentHash.ToArray(), b.ContentHash.ToArray());
         Assert.NotEqual(a.Resource!.RawHash.ToArray(), b.Resource!.RawHash.ToArray());
+        Assert.NotEqual(a.Resource.EvaluationDigest.ToArray(), b.Resource.EvaluationDigest.ToArray());
         Assert.Equal(a.ContentHash.ToArray(), same.ContentHash.ToArray());
         Assert.Equal(a.Resource.ContentHash.ToArray(), same.Resource!.ContentHash.ToArray());
+        Assert.Equal(a.Resource.EvaluationDigest.ToArray(), same.Resource.EvaluationDigest.ToArray());
+    }
+
+    [Fact]
+    public void Add_OnlyTheSeverityOfOneEvaluationDiffers_DigestDiffers()
+    {
+        // Same record and attributes; one control's severity is raised by policy: nothing about the resource
+        // changed, but one finding row would, so the resource must not count as unchanged.
+        var one = StageAll(new EvaluationStager(), Evaluate([Bucket("a", encrypted: false)]))[0].Resource!.EvaluationDigest.ToArray();
+        var other = StageAll(new EvaluationStager(), Evaluate([Bucket("a", encrypted: false)], Severity.Critical))[0].Resource!.EvaluationDigest.ToArray();
+
+        Assert.NotEqual(one, other);
+    }
+
+    [Fact]
+    public void Add_KnownDigestOfTheSameScope_StagesOnlyTheResourceId()
+    {
+        var digest = StageAll(new EvaluationStager(), Evaluate(Bucket("a", encrypted: false)))[0].Resource!.EvaluationDigest.Span;
+        var known = new ScopeDigests(new Dictionary<UInt128, (long, UInt128?)>
+        {
+            [ScopeDigests.KeyOf("aws", "arn:aws:s3:::a")] = (42, ScopeDigests.FromBytes(digest)),
+            [ScopeDigests.KeyOf("aws", "arn:aws:s3:::b")] = (43, ScopeDigests.FromBytes(digest)),
+        });
+        var stager = new EvaluationStager(known);
+
+        var rows = StageAll(stager, [.. Evaluate(Bucket("a", encrypted: false)), .. Evaluate(Bucket("b", encrypted: false))]);
+
+        // a is unchanged: only its id; b's stored digest is a's, not its own, so b is staged in full.
+        Assert.Equal([42L], stager.UnchangedResourceIds);
+        Assert.Equal(["arn:aws:s3:::b"], rows.Select(r => r.ResourceKey).Distinct());
+        Assert.Equal((4, 2), (stager.Evaluations, stager.Resources));
+    }
+
+    private static List<StagedEvaluation> StageAll(EvaluationStager stager, IEnumerable<Evaluation> evaluations)
+    {
+        var rows = new List<StagedEvaluation>();
+        foreach (var evaluation in evaluations)
+        {
+            stager.Add(evaluation, rows);
+        }
+
+        stager.Complete(rows);
+        return rows;
     }
 }

@@ -1,0 +1,170 @@
+using PostureScanner.Core.Controls;
+using PostureScanner.Core.Evaluation;
+using PostureScanner.Postgres.Findings;
+using PostureScanner.Testing.Postgres;
+using static PostureScanner.Postgres.Tests.TestInventory;
+
+namespace PostureScanner.Postgres.Tests.Findings;
+
+/// <summary>Re-scans: unchanged resources staged as ids only, moves between scopes of one scan, merges side by side.</summary>
+public sealed class FindingStoreRescanTests : IClassFixture<PostgresFixture>
+{
+    private readonly PostgresFixture _fixture;
+
+    public FindingStoreRescanTests(PostgresFixture fixture)
+    {
+        _fixture = fixture;
+    }
+
+    [Fact]
+    public async Task MergeScope_UnchangedResourcesStageOnlyTheirIds_ChangedAndAbsentOnesAreStillMerged()
+    {
+        await using var db = await StoreDatabase.CreateAsync(_fixture);
+        var buckets = Enumerable.Range(0, 50).Select(i => Bucket($"b{i:D2}", encrypted: i % 5 != 0)).ToList();
+        var (_, first) = await db.ScanAsync("acme", "scope-a", Evaluate(buckets));
+        Assert.Equal(0, first.UnchangedResources);
+
+        buckets[7] = Bucket("b07", encrypted: false);
+        var gone = buckets[10];
+        buckets.RemoveAt(10);
+        var (_, again) = await db.ScanAsync("acme", "scope-a", Evaluate(buckets));
+
+        Assert.Equal((48, 49, 98), (again.UnchangedResources, again.Resources, again.Evaluations));
+        Assert.Equal((0, 1, 2, 1), (again.Inserted, again.Changed, again.Missing, again.Resolved));
+        var deleted = (await db.Store.GetFindingAsync(Fingerprint(EncryptedControl, gone), CancellationToken.None))!;
+        Assert.Equal((FindingState.Resolved, "resource_deleted"), (deleted.Finding.State, deleted.Finding.Resolution));
+        var reopened = (await db.Store.GetFindingAsync(Fingerprint(EncryptedControl, buckets[7]), CancellationToken.None))!;
+        Assert.Equal(FindingState.Open, reopened.Finding.State);
+        Assert.Equal(1L, await db.ScalarAsync<long>("select count(*) from resources where deleted_at is not null"));
+
+        // Nothing moved since: every resource is unchanged, and no row at all is written.
+        var (_, third) = await db.ScanAsync("acme", "scope-a", Evaluate(buckets));
+        Assert.Equal((49, 0, 0, 0), (third.UnchangedResources, third.Inserted, third.Changed, third.Missing));
+    }
+
+    [Fact]
+    public async Task MergeScope_SameRecordButAnEvaluationChanged_IsStagedInFull()
+    {
+        // A policy that raises a severity (or a clock that ages a key past its limit) changes a finding
+        // without changing the record: the digest covers evaluations, so the resource is not skipped.
+        await using var db = await StoreDatabase.CreateAsync(_fixture);
+        var bucket = Bucket("a", encrypted: false);
+        await db.ScanAsync("acme", "scope-a", Evaluate([bucket]));
+
+        var (_, raised) = await db.ScanAsync("acme", "scope-a", Evaluate([bucket], Severity.Critical));
+
+        Assert.Equal((0, 1, 0), (raised.UnchangedResources, raised.Changed, raised.Inserted));
+        var finding = (await db.Store.GetFindingAsync(Fingerprint(EncryptedControl, bucket), CancellationToken.None))!;
+        Assert.Equal(Severity.Critical, finding.Finding.Severity);
+        Assert.Equal([FindingEventKind.Opened, FindingEventKind.SeverityChanged], finding.History.Select(e => e.Kind));
+    }
+
+    [Fact]
+    public async Task MergeScope_RowsStoredWithoutADigest_AreStagedOnceThenSkipped()
+    {
+        await using var db = await StoreDatabase.CreateAsync(_fixture);
+        var buckets = Enumerable.Range(0, 5).Select(i => Bucket($"b{i}", encrypted: i != 0)).ToList();
+        await db.ScanAsync("acme", "scope-a", Evaluate(buckets));
+        await db.ScalarAsync<int>("update resources set evaluation_digest = null; select 0"); // as migration 0003 finds them
+
+        var (_, upgraded) = await db.ScanAsync("acme", "scope-a", Evaluate(buckets));
+        var (_, after) = await db.ScanAsync("acme", "scope-a", Evaluate(buckets));
+
+        Assert.Equal((0, 0, 0), (upgraded.UnchangedResources, upgraded.Changed, upgraded.Inserted));
+        Assert.Equal(0L, await db.ScalarAsync<long>("select count(*) from resources where evaluation_digest is null"));
+        Assert.Equal(5, after.UnchangedResources);
+    }
+
+    [Fact]
+    public async Task ResolveMoves_ResourceMovesAndNowPasses_OldScopeMergedFirst_IsPassedNotDeleted()
+    {
+        await using var db = await StoreDatabase.CreateAsync(_fixture);
+        var mover = Bucket("mover", encrypted: false);
+        await db.ScanAsync("acme", "scope-b", Evaluate(mover, Bucket("stays", encrypted: false)));
+
+        // One scan reads both scopes: the mover is now in scope-a, and encrypted.
+        db.Time.Advance(TimeSpan.FromHours(1));
+        var scan = await db.Store.BeginScanAsync("acme", "controls-v1", CancellationToken.None);
+        var (a, rowsA) = await StageAsync(db, scan, "scope-a", Evaluate(Bucket("mover", encrypted: true)));
+        var (b, rowsB) = await StageAsync(db, scan, "scope-b", Evaluate(Bucket("stays", encrypted: false)));
+        EvaluationStager.ResolveMoves([a, b]);
+        Assert.Single(b.MovedOutResourceIds);
+
+        // The old scope first: before, it deleted the mover and resolved its finding as "resource_deleted".
+        var left = await db.Store.MergeScopeAsync(scan, "scope-b", b, Batches(rowsB), CancellationToken.None);
+        var arrived = await db.Store.MergeScopeAsync(scan, "scope-a", a, Batches(rowsA), CancellationToken.None);
+
+        Assert.Equal((0, 0), (left.Missing, left.Resolved));
+        Assert.Equal((0, 2, 1), (arrived.Inserted, arrived.Changed, arrived.Resolved));
+        var finding = (await db.Store.GetFindingAsync(Fingerprint(EncryptedControl, mover), CancellationToken.None))!;
+        Assert.Equal((FindingState.Resolved, "passed", "scope-a"), (finding.Finding.State, finding.Finding.Resolution, finding.Finding.Scope));
+        Assert.Equal([FindingEventKind.Opened, FindingEventKind.Resolved], finding.History.Select(e => e.Kind));
+        Assert.Equal(0L, await db.ScalarAsync<long>("select count(*) from resources where deleted_at is not null"));
+    }
+
+    [Fact]
+    public async Task MergeScope_TwoMergesDeadlockOnResourcesSwappingScopes_TheLoserRunsAgainAndBothComplete()
+    {
+        await using var db = await StoreDatabase.CreateAsync(_fixture);
+        var r = Bucket("r", encrypted: false);
+        var s = Bucket("s", encrypted: false);
+        await db.ScanAsync("acme", "scope-a", Evaluate(s));
+        await db.ScanAsync("acme", "scope-b", Evaluate(r));
+
+        // r moves to scope-a and s to scope-b. Without ResolveMoves each merge updates the row it gains, then
+        // wants to delete the row it lost, which the other merge holds: both wait at the same step (the
+        // hook lines them up), PostgreSQL aborts one, and the store must run that one again.
+        var arrivals = 0;
+        var bothUpdated = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var locks = 0;
+        db.Store.AfterMergeStep = async (step, ct) =>
+        {
+            if (step == "lock")
+            {
+                Interlocked.Increment(ref locks);
+            }
+
+            if (step == "resources-insert" && Interlocked.Increment(ref arrivals) is var n && n <= 2)
+            {
+                if (n == 2)
+                {
+                    bothUpdated.TrySetResult();
+                }
+
+                await bothUpdated.Task.WaitAsync(TimeSpan.FromSeconds(30), ct);
+            }
+        };
+        db.Time.Advance(TimeSpan.FromHours(1));
+        var scan = await db.Store.BeginScanAsync("acme", "controls-v1", CancellationToken.None);
+
+        var results = await Task.WhenAll(
+            Task.Run(() => db.Store.MergeScopeAsync(scan, "scope-a", Stream(Evaluate(r)), CancellationToken.None)),
+            Task.Run(() => db.Store.MergeScopeAsync(scan, "scope-b", Stream(Evaluate(s)), CancellationToken.None)));
+
+        Assert.All(results, x => Assert.Equal(ScopeStatus.Completed, x.Status));
+        Assert.Equal(3, locks);
+        Assert.Equal("scope-a", (await db.Store.GetFindingAsync(Fingerprint(EncryptedControl, r), CancellationToken.None))!.Finding.Scope);
+        Assert.Equal("scope-b", (await db.Store.GetFindingAsync(Fingerprint(EncryptedControl, s), CancellationToken.None))!.Finding.Scope);
+        Assert.Equal(0L, await db.ScalarAsync<long>("select count(*) from resources where deleted_at is not null"));
+    }
+
+    private static async Task<(EvaluationStager Stager, List<StagedEvaluation> Rows)> StageAsync(StoreDatabase db, ScanHandle scan, string scope, IEnumerable<Evaluation> evaluations)
+    {
+        var stager = new EvaluationStager(await db.Store.LoadScopeDigestsAsync(scan, scope, CancellationToken.None));
+        var rows = new List<StagedEvaluation>();
+        foreach (var evaluation in evaluations)
+        {
+            stager.Add(evaluation, rows);
+        }
+
+        stager.Complete(rows);
+        return (stager, rows);
+    }
+
+#pragma warning disable CS1998 // async iterator without await: a stream for the store's API
+    private static async IAsyncEnumerable<IReadOnlyList<StagedEvaluation>> Batches(List<StagedEvaluation> rows)
+#pragma warning restore CS1998
+    {
+        yield return rows;
+    }
+}
