@@ -11,6 +11,7 @@ internal static class TestInventory
 {
     public const string EncryptedControl = "test-bucket-encrypted";
     public const string PrivateControl = "test-bucket-private";
+    public const string BindingControl = "test-binding-private";
 
     private static readonly ControlDefinition Encrypted = Load("data-protection/test-bucket-encrypted.yaml", """
         id: test-bucket-encrypted
@@ -35,6 +36,28 @@ internal static class TestInventory
         check:
           equals: { attribute: public, value: false }
         """);
+
+    private static readonly ControlDefinition BindingPrivate = Load("access-control/test-binding-private.yaml", """
+        id: test-binding-private
+        title: Bindings do not grant to everyone
+        severity: critical
+        resource-type: iam.binding
+        nist-800-53-r5: [AC-3]
+        description: Test control.
+        remediation: Remove the public member.
+        check:
+          equals: { attribute: public, value: false }
+        """);
+
+    /// <summary>
+    /// The IAM policy side of <paramref name="bucket"/>: the same native record and id as another normalized
+    /// type, as the GCP mapping makes of a bucket with its IAM policy.
+    /// </summary>
+    public static Resource BindingOf(Resource bucket) => bucket with
+    {
+        Type = "iam.binding",
+        Attributes = new Dictionary<string, JToken>(StringComparer.Ordinal) { ["public"] = bucket.Attributes["public"] },
+    };
 
     public static Resource Bucket(string name, bool? encrypted = true, bool isPublic = false, Provider provider = Provider.Aws,
         IReadOnlyDictionary<string, string>? tags = null)
@@ -73,7 +96,8 @@ internal static class TestInventory
     /// <summary>Both test controls on every resource, in resource order (as ScanPipeline yields them).</summary>
     public static List<Evaluation> Evaluate(IEnumerable<Resource> resources, Severity? encryptedSeverity = null)
     {
-        var evaluator = new Evaluator([CompiledControl.Compile(Encrypted, encryptedSeverity), CompiledControl.Compile(Private)], DateTimeOffset.UnixEpoch);
+        var evaluator = new Evaluator([CompiledControl.Compile(Encrypted, encryptedSeverity), CompiledControl.Compile(Private), CompiledControl.Compile(BindingPrivate)],
+            DateTimeOffset.UnixEpoch);
         return resources.SelectMany(evaluator.Evaluate).ToList();
     }
 

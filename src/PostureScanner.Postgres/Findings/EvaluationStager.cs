@@ -17,7 +17,7 @@ namespace PostureScanner.Postgres.Findings;
 /// nothing of it would be written, so building and copying its rows would be wasted (on a re-scan that
 /// is nearly every resource). Otherwise it becomes rows, the resource's own columns on its first row. A
 /// resource that appears twice in one scope keeps its first occurrence (the merge statements need unique
-/// keys). Not thread-safe: one stager per scope.
+/// keys; see <see cref="ResourceKey"/>). Not thread-safe: one stager per scope.
 /// </summary>
 public sealed class EvaluationStager
 {
@@ -100,7 +100,7 @@ public sealed class EvaluationStager
         {
             Finish(rows);
             _current = evaluation.Resource;
-            _resourceKey = Fingerprints.IdentityKey(_current.Provider, _current.Id);
+            _resourceKey = ResourceKey(_current);
             _keyHash = ScopeDigests.KeyOf(_current.Provider.ToName(), _resourceKey);
             _skipCurrent = !_seenResources.Add(_keyHash);
         }
@@ -117,6 +117,18 @@ public sealed class EvaluationStager
         ArgumentNullException.ThrowIfNull(rows);
         Finish(rows);
         _current = null;
+    }
+
+    /// <summary>
+    /// The store's key of a resource: its normalized type and native identity (<see cref="Fingerprints.IdentityKey"/>).
+    /// One native record can be several resources (a GCP bucket with its IAM policy is an
+    /// <c>object_storage.bucket</c> and an <c>iam.binding</c>, both with the bucket's id): keyed by id alone,
+    /// the second was taken for a copy of the first and its evaluations were dropped (migration 0004).
+    /// </summary>
+    public static string ResourceKey(Resource resource)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        return resource.Type + "|" + Fingerprints.IdentityKey(resource.Provider, resource.Id);
     }
 
     private void Finish(ICollection<StagedEvaluation> rows)

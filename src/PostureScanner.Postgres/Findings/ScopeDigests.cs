@@ -40,7 +40,7 @@ public sealed class ScopeDigests
     /// <summary>Every stored resource of the scope: key hash and id.</summary>
     internal IEnumerable<(UInt128 Key, long Id)> Resources => _byKey.Select(e => (e.Key, e.Value.Id));
 
-    /// <summary>The identity of a resource inside a scan: provider and resource key (<see cref="Core.Evaluation.Fingerprints.IdentityKey"/>).</summary>
+    /// <summary>The identity of a resource inside a scan: provider and resource key (<see cref="EvaluationStager.ResourceKey"/>).</summary>
     internal static UInt128 KeyOf(string provider, string resourceKey) =>
         XxHash128.HashToUInt128(MemoryMarshal.AsBytes((provider + "|" + resourceKey).AsSpan()));
 

@@ -35,12 +35,23 @@ public sealed class EvaluationStagerTests
     }
 
     [Fact]
+    public void Add_OneRecordThatIsTwoResources_StagesBoth()
+    {
+        var bucket = Bucket("a", encrypted: false);
+        var rows = StageAll(new EvaluationStager(), Evaluate(bucket, BindingOf(bucket)));
+
+        Assert.Equal([EncryptedControl, PrivateControl, BindingControl], rows.Select(r => r.ControlId));
+        Assert.Equal(2, rows.Count(r => r.Resource is not null));
+        Assert.Equal(["object_storage.bucket|arn:aws:s3:::a", "iam.binding|arn:aws:s3:::a"], rows.Select(r => r.ResourceKey).Distinct());
+    }
+
+    [Fact]
     public void Add_EvidenceAndAttributesAsCompactJson_AzureKeyLowercased()
     {
         var bucket = Bucket("MixedCase", encrypted: false, provider: Provider.Azure, tags: new Dictionary<string, string> { ["z"] = "1", ["a"] = "2" });
         var row = StageAll(new EvaluationStager(), Evaluate(bucket))[0];
 
-        Assert.Equal(bucket.Id.ToLowerInvariant(), row.ResourceKey);
+        Assert.Equal("object_storage.bucket|" + bucket.Id.ToLowerInvariant(), row.ResourceKey);
         Assert.True(JToken.DeepEquals(JObject.Parse("""{"encrypted":false}"""), JObject.Parse(row.EvidenceJson)), row.EvidenceJson);
         Assert.Equal("""{"a":"2","z":"1"}""", row.Resource!.TagsJson);
         Assert.Equal("""{"encrypted":false,"public":false}""", row.Resource.AttributesJson);
@@ -79,8 +90,8 @@ public sealed class EvaluationStagerTests
         var digest = StageAll(new EvaluationStager(), Evaluate(Bucket("a", encrypted: false)))[0].Resource!.EvaluationDigest.Span;
         var known = new ScopeDigests(new Dictionary<UInt128, (long, UInt128?)>
         {
-            [ScopeDigests.KeyOf("aws", "arn:aws:s3:::a")] = (42, ScopeDigests.FromBytes(digest)),
-            [ScopeDigests.KeyOf("aws", "arn:aws:s3:::b")] = (43, ScopeDigests.FromBytes(digest)),
+            [ScopeDigests.KeyOf("aws", "object_storage.bucket|arn:aws:s3:::a")] = (42, ScopeDigests.FromBytes(digest)),
+            [ScopeDigests.KeyOf("aws", "object_storage.bucket|arn:aws:s3:::b")] = (43, ScopeDigests.FromBytes(digest)),
         });
         var stager = new EvaluationStager(known);
 
@@ -88,7 +99,7 @@ public sealed class EvaluationStagerTests
 
         // a is unchanged: only its id; b's stored digest is a's, not its own, so b is staged in full.
         Assert.Equal([42L], stager.UnchangedResourceIds);
-        Assert.Equal(["arn:aws:s3:::b"], rows.Select(r => r.ResourceKey).Distinct());
+        Assert.Equal(["object_storage.bucket|arn:aws:s3:::b"], rows.Select(r => r.ResourceKey).Distinct());
         Assert.Equal((4, 2), (stager.Evaluations, stager.Resources));
     }
 

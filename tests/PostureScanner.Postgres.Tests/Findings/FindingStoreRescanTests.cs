@@ -43,6 +43,22 @@ public sealed class FindingStoreRescanTests : IClassFixture<PostgresFixture>
     }
 
     [Fact]
+    public async Task MergeScope_OneRecordThatIsTwoResources_StoresTheFindingsOfBoth()
+    {
+        await using var db = await StoreDatabase.CreateAsync(_fixture);
+        var bucket = Bucket("shared", encrypted: false, isPublic: true);
+
+        var (_, first) = await db.ScanAsync("acme", "scope-a", Evaluate(bucket, BindingOf(bucket)));
+        var (_, again) = await db.ScanAsync("acme", "scope-a", Evaluate(bucket, BindingOf(bucket)));
+
+        Assert.Equal((3, 2, 3), (first.Inserted, first.Resources, first.Evaluations));
+        Assert.Equal(2L, await db.ScalarAsync<long>("select count(*) from resources"));
+        var binding = (await db.Store.GetFindingAsync(Fingerprint(BindingControl, bucket), CancellationToken.None))!;
+        Assert.Equal((FindingState.Open, "iam.binding"), (binding.Finding.State, binding.Finding.ResourceType));
+        Assert.Equal((2, 0, 0), (again.UnchangedResources, again.Changed, again.Missing));
+    }
+
+    [Fact]
     public async Task MergeScope_SameRecordButAnEvaluationChanged_IsStagedInFull()
     {
         // A policy that raises a severity (or a clock that ages a key past its limit) changes a finding

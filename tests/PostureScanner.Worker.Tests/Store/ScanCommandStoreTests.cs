@@ -1,3 +1,6 @@
+using System.Text.Json;
+using Npgsql;
+using PostureScanner.Testing;
 using PostureScanner.Testing.Postgres;
 
 namespace PostureScanner.Worker.Tests.Store;
@@ -7,13 +10,40 @@ public sealed class ScanCommandStoreTests : IClassFixture<PostgresFixture>, IDis
 {
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("posture-store-");
     private readonly StoreCli _cli;
+    private readonly string _connectionString;
 
     public ScanCommandStoreTests(PostgresFixture fixture)
     {
+        _connectionString = fixture.ConnectionString;
         _cli = new StoreCli(fixture.ConnectionString);
     }
 
     public void Dispose() => _dir.Delete(recursive: true);
+
+    [Fact]
+    public async Task Scan_DemoInventory_StoresOneFindingPerReportedEvaluation()
+    {
+        // Every result the report shows is a finding in the store. (Keyed by native id alone, the store once
+        // dropped the second resource of a record that maps to two types: every GCP bucket's findings.)
+        var report = Path.Combine(_dir.FullName, "report.json");
+        var scan = await _cli.RunAsync("scan", "--snapshot", RepoPaths.Combine("demo", "inventory"), "--target", "demo-all",
+            "--include-passes", "--format", "json", "--output", report);
+        Assert.True(scan.ExitCode is 0 or 1, scan.Error);
+
+        using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(report));
+        var reported = doc.RootElement.GetProperty("results").EnumerateArray()
+            .Select(r => (Control: r.GetProperty("controlId").GetString(), Type: r.GetProperty("type").GetString())).ToList();
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        await using var count = new NpgsqlCommand(
+            "select count(*) from findings f join scopes sc on sc.id = f.scope_id join targets t on t.id = sc.target_id where t.name = 'demo-all'",
+            connection);
+        var stored = (long)(await count.ExecuteScalarAsync())!;
+
+        Assert.Contains(reported, r => r.Type == "iam.binding");
+        Assert.Contains(reported, r => r.Type == "object_storage.bucket");
+        Assert.Equal(reported.Count, stored);
+    }
 
     [Fact]
     public async Task Scan_ResourceFixedBetweenScans_DiffAndListShowItResolved()
