@@ -39,7 +39,7 @@ internal static class MergeSql
     public const string ResourcesUpdate = """
         update resources r
         set scope_id = @scope, native_id = s.r_native_id, native_type = s.r_native_type, type = s.r_type,
-            account = s.r_account, region = s.r_region, name = s.r_name, tags = s.r_tags::jsonb, attributes = s.r_attributes::jsonb,
+            account = s.r_account, region = s.r_region, name = s.r_name, tags = s.r_tags::jsonb, attributes = s.r_attributes::json,
             raw_hash = s.r_raw_hash, content_hash = s.r_content_hash, evaluation_digest = s.r_digest, last_seen = @now, deleted_at = null
         from stage_resources sr
         join stage_evaluations s on s.provider = sr.provider and s.resource_key = sr.resource_key and s.r_native_id is not null
@@ -53,7 +53,7 @@ internal static class MergeSql
         insert into resources (scope_id, provider, resource_key, native_id, native_type, type, account, region, name,
                                tags, attributes, raw_hash, content_hash, evaluation_digest, first_seen, last_seen)
         select @scope, s.provider, s.resource_key, s.r_native_id, s.r_native_type, s.r_type, s.r_account, s.r_region, s.r_name,
-               s.r_tags::jsonb, s.r_attributes::jsonb, s.r_raw_hash, s.r_content_hash, s.r_digest, @now, @now
+               s.r_tags::jsonb, s.r_attributes::json, s.r_raw_hash, s.r_content_hash, s.r_digest, @now, @now
         from stage_resources sr
         join stage_evaluations s on s.provider = sr.provider and s.resource_key = sr.resource_key and s.r_native_id is not null
         where sr.id is null
@@ -82,7 +82,10 @@ internal static class MergeSql
     /// <summary>
     /// The stored finding of each staged evaluation, with the state the merge compares: first those of
     /// this scope (one join over the scope's findings), then, one lookup each, the fingerprints still
-    /// unmatched, which may belong to another scope (the resource moved).
+    /// unmatched, which may belong to another scope (the resource moved). Only evaluations of resources
+    /// that were already stored are looked up: a finding is never stored without its resource row (same
+    /// type and id, never deleted), so a new resource has no finding anywhere, and a first scan, where
+    /// every resource is new, makes no lookup at all instead of one per evaluation.
     /// </summary>
     public const string StageMatch = """
         create temp table stage_match on commit drop as
@@ -96,6 +99,7 @@ internal static class MergeSql
         insert into stage_match
         select s.fingerprint, f.id, f.status, f.severity, f.resolved_at, f.content_hash, f.missing_since, f.scope_id
         from stage_evaluations s
+        join stage_resources sr on sr.provider = s.provider and sr.resource_key = s.resource_key and sr.old_hash is not null
         cross join lateral (select f.id, f.status, f.severity, f.resolved_at, f.content_hash, f.missing_since, f.scope_id
                             from findings f where f.fingerprint = s.fingerprint and f.scope_id <> @scope limit 1) f
         where not exists (select 1 from stage_match m where m.fingerprint = s.fingerprint);
@@ -106,7 +110,7 @@ internal static class MergeSql
         with ins as (
             insert into findings (fingerprint, scope_id, resource_id, control_id, provider, status, severity, nist, evidence,
                                   message, content_hash, first_seen, last_seen, last_scan_id, suppression_id)
-            select s.fingerprint, @scope, r.id, s.control_id, s.provider, s.status, s.severity, s.nist, s.evidence::jsonb,
+            select s.fingerprint, @scope, r.id, s.control_id, s.provider, s.status, s.severity, s.nist, s.evidence::json,
                    s.message, s.content_hash, @now, @now, @scan,
                    (select sp.id from suppressions sp
                     where suppression_matches(sp, s.fingerprint, s.control_id, s.provider, r.native_id, r.tags, @now)
@@ -143,7 +147,7 @@ internal static class MergeSql
     public const string StageChanged = """
         create temp table stage_changed on commit drop as
         select m.id, m.old_status, m.old_severity, m.old_resolved,
-               s.status, s.severity, s.nist, s.evidence::jsonb as evidence, s.message, s.content_hash, r.id as resource_id
+               s.status, s.severity, s.nist, s.evidence::json as evidence, s.message, s.content_hash, r.id as resource_id
         from stage_evaluations s
         join stage_match m on m.fingerprint = s.fingerprint
         join stage_resources r on r.provider = s.provider and r.resource_key = s.resource_key
