@@ -138,7 +138,10 @@ public sealed partial class MigrationRunner
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        // No time limit: a migration that rewrites a table of millions of findings (0005 on a 1M-resource
+        // store) runs for minutes, and the default 30 s limit broke the connection halfway. Cancellation
+        // still stops it.
+        await using var command = new NpgsqlCommand(sql, connection, transaction) { CommandTimeout = 0 };
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
