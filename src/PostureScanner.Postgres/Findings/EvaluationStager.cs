@@ -23,7 +23,7 @@ public sealed class EvaluationStager
 {
     private readonly ScopeDigests _known;
     private readonly HashSet<UInt128> _seenResources = [];
-    private readonly Dictionary<string, string[]> _nist = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string[] Ids, string Joined)> _nist = new(StringComparer.Ordinal);
     private readonly StringBuilder _text = new(1024);
     private readonly XxHash128 _digest = new();
     private readonly List<Evaluation> _pending = [];
@@ -189,7 +189,7 @@ public sealed class EvaluationStager
         {
             ContentHash.Tag(_digest, (byte)'E');
             ContentHash.Text(_digest, evaluation.Control.Definition.Id);
-            ContentHash.Text(_digest, string.Join(',', Nist(evaluation.Control.Definition)));
+            ContentHash.Text(_digest, Nist(evaluation.Control.Definition).Joined);
             ContentHash.Text(_digest, evaluation.Status.ToName());
             ContentHash.Text(_digest, evaluation.Severity.ToName());
             ContentHash.Text(_digest, evaluation.Message);
@@ -208,7 +208,7 @@ public sealed class EvaluationStager
         var status = evaluation.Status.ToName();
         var severity = evaluation.Severity.ToName();
         var control = evaluation.Control.Definition;
-        var nist = Nist(control);
+        var (nist, nistJoined) = Nist(control);
 
         // Evidence keeps the order the check read it; a null value is an attribute the resource lacks.
         var evidenceJson = ObjectJson(evaluation.Evidence, (w, value) =>
@@ -223,7 +223,7 @@ public sealed class EvaluationStager
             }
         });
 
-        var contentHash = ContentHash.Of($"{status}\n{severity}\n{string.Join(',', nist)}\n{evaluation.Message}\n{evidenceJson}");
+        var contentHash = ContentHash.Of($"{status}\n{severity}\n{nistJoined}\n{evaluation.Message}\n{evidenceJson}");
         return new StagedEvaluation
         {
             Fingerprint = evaluation.Fingerprint,
@@ -240,11 +240,13 @@ public sealed class EvaluationStager
         };
     }
 
-    private string[] Nist(ControlDefinition control)
+    /// <summary>A control's NIST ids, and joined as the hashes take them (both once per control, not per evaluation).</summary>
+    private (string[] Ids, string Joined) Nist(ControlDefinition control)
     {
         if (!_nist.TryGetValue(control.Id, out var nist))
         {
-            nist = [.. control.Nist];
+            string[] ids = [.. control.Nist];
+            nist = (ids, string.Join(',', ids));
             _nist.Add(control.Id, nist);
         }
 

@@ -11,6 +11,9 @@ public sealed partial class FindingStore
     /// <summary>Rows per batch handed from a scan to a merge: large enough that the hand-off costs nothing per row.</summary>
     public const int StageBatchSize = 1024;
 
+    /// <summary>How often a merge runs before a deadlock with concurrent merges fails it (each loss means another merge committed).</summary>
+    private const int MaxMergeAttempts = 5;
+
     /// <summary>
     /// Stores one completed scope: evaluations stream into a temporary table with binary COPY, then
     /// set-based statements insert new findings, rewrite changed ones (content hash differs), and
@@ -91,9 +94,6 @@ public sealed partial class FindingStore
             await DropStageAsync(connection);
         }
     }
-
-    /// <summary>How often a merge runs before a deadlock with concurrent merges fails it (each loss means another merge committed).</summary>
-    private const int MaxMergeAttempts = 5;
 
     /// <summary>The merge statements over the staged rows, in one transaction.</summary>
     private async Task<ScopeMergeResult> MergeStagedAsync(NpgsqlConnection connection, ScanHandle scan, string scope, long scopeId,

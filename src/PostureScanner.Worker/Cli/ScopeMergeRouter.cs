@@ -130,9 +130,10 @@ internal sealed class ScopeMergeRouter : IAsyncDisposable
             }
 
             running.Add(sink.Merge!);
-            while (running.Count(t => !t.IsCompleted) >= _maxParallelMerges)
+            if (running.Count >= _maxParallelMerges)
             {
-                var done = await Task.WhenAny(running.Where(t => !t.IsCompleted));
+                var done = await Task.WhenAny(running);
+                running.Remove(done);
                 await done;
             }
         }
