@@ -67,6 +67,7 @@ await Stage("...+stage rows (store)", async () =>
 {
     var pipeline = new ScanPipeline(normalizer, new Evaluator(compiled, DateTimeOffset.UtcNow), ScanPolicy.Default);
     var stagers = new Dictionary<string, EvaluationStager>();
+    var rows = new List<StagedEvaluation>();
     long e = 0;
     await foreach (var evaluation in pipeline.RunAsync(new SnapshotReader(formats).ReadAsync([input], CancellationToken.None), CancellationToken.None))
     {
@@ -76,13 +77,17 @@ await Stage("...+stage rows (store)", async () =>
             stagers[scope] = stager = new EvaluationStager();
         }
 
-        if (stager.Stage(evaluation) is not null)
-        {
-            e++;
-        }
+        stager.Add(evaluation, rows);
+        e += rows.Count;
+        rows.Clear();
     }
 
-    return (pipeline.Counters.Records, e);
+    foreach (var stager in stagers.Values)
+    {
+        stager.Complete(rows);
+    }
+
+    return (pipeline.Counters.Records, e + rows.Count);
 });
 return 0;
 
