@@ -29,6 +29,8 @@ public sealed class EvaluationStager
     private readonly List<Evaluation> _pending = [];
     private readonly List<long> _unchanged = [];
     private readonly List<long> _movedOut = [];
+    private readonly Dictionary<string, string> _controlTypes = new(StringComparer.Ordinal);
+    private IReadOnlyDictionary<string, string>? _scanControlTypes;
     private Resource? _current;
     private string _resourceKey = "";
     private UInt128 _keyHash;
@@ -52,6 +54,14 @@ public sealed class EvaluationStager
     public IReadOnlyList<long> MovedOutResourceIds => _movedOut;
 
     /// <summary>
+    /// The controls (id and resource type) that evaluated something in the scan: this scope's, or, after
+    /// <see cref="ResolveMoves"/>, those of every scope of the scan. A resource that moved into this scope
+    /// had findings of these controls elsewhere; the merge looks them up by fingerprint (controls × moved
+    /// resources, a few lookups each) and resolves those it no longer produces, here and now.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ScanControlTypes => _scanControlTypes ?? _controlTypes;
+
+    /// <summary>
     /// Once a scan has read everything (every stager complete, no merge started): each scope's stored
     /// resources that the scan found in another of its scopes moved there. Their old scope keeps them
     /// instead of deleting them, and the new scope's merge moves them with their findings, so the outcome
@@ -66,8 +76,18 @@ public sealed class EvaluationStager
             return;
         }
 
+        var controls = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var stager in scopesOfOneScan)
         {
+            foreach (var (id, type) in stager._controlTypes)
+            {
+                controls.TryAdd(id, type);
+            }
+        }
+
+        foreach (var stager in scopesOfOneScan)
+        {
+            stager._scanControlTypes = controls;
             stager._movedOut.Clear();
             foreach (var (key, id) in stager._known.Resources)
             {
@@ -240,7 +260,7 @@ public sealed class EvaluationStager
         };
     }
 
-    /// <summary>A control's NIST ids, and joined as the hashes take them (both once per control, not per evaluation).</summary>
+    /// <summary>A control's NIST ids, and joined as the hashes take them (both once per control, not per evaluation); notes the control as seen.</summary>
     private (string[] Ids, string Joined) Nist(ControlDefinition control)
     {
         if (!_nist.TryGetValue(control.Id, out var nist))
@@ -248,6 +268,7 @@ public sealed class EvaluationStager
             string[] ids = [.. control.Nist];
             nist = (ids, string.Join(',', ids));
             _nist.Add(control.Id, nist);
+            _controlTypes.TryAdd(control.Id, control.ResourceType);
         }
 
         return nist;

@@ -58,7 +58,7 @@ public sealed partial class FindingStore
             try
             {
                 await new StagingWriter().WriteAsync(connection, batches, cancellationToken);
-                await StagingWriter.WriteKeptAsync(connection, [.. stager.UnchangedResourceIds, .. stager.MovedOutResourceIds], cancellationToken);
+                await StagingWriter.WriteKeptAsync(connection, stager.UnchangedResourceIds, stager.MovedOutResourceIds, cancellationToken);
             }
             catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
             {
@@ -113,6 +113,8 @@ public sealed partial class FindingStore
             now,
             baseline = prev is null,
             prev = prev is { } d ? new DateTimeOffset(DateTime.SpecifyKind(d, DateTimeKind.Utc)) : (DateTimeOffset?)null,
+            controlIds = stager.ScanControlTypes.Keys.ToArray(),
+            controlTypes = stager.ScanControlTypes.Values.ToArray(),
         };
 
         await StepAsync(connection, transaction, "stage-resources", MergeSql.StageResources, p, cancellationToken);

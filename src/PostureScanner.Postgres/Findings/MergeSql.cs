@@ -25,7 +25,7 @@ internal static class MergeSql
     /// </summary>
     public const string StageResources = """
         create temp table stage_resources on commit drop as
-        select s.provider, s.resource_key, s.r_native_id as native_id, s.r_tags::jsonb as tags, s.r_content_hash as content_hash,
+        select s.provider, s.resource_key, s.r_type as type, s.r_native_id as native_id, s.r_tags::jsonb as tags, s.r_content_hash as content_hash,
                s.r_digest as digest, r.id, r.content_hash as old_hash, r.evaluation_digest as old_digest, r.deleted_at as old_deleted,
                r.scope_id as old_scope
         from stage_evaluations s
@@ -157,11 +157,15 @@ internal static class MergeSql
         """;
 
     /// <summary>
-    /// Findings of this scope that the read did not produce (as <see cref="StageChanged"/>, a table of
-    /// their own). The findings of an unchanged resource were all produced again, identical (its digest
+    /// Findings that the read did not produce (as <see cref="StageChanged"/>, a table of their own): first
+    /// this scope's. The findings of an unchanged resource were all produced again, identical (its digest
     /// covers every evaluation), so none of them is gone; those of a resource that moved to another scope
-    /// of this scan are that scope's to move (one the new scope no longer produces stays here, present,
-    /// until this scope's next merge resolves it: a moved resource whose controls changed is that rare).
+    /// of this scan are that scope's to settle, except a control no scope of the scan evaluates any more,
+    /// which only this scope can. Then those of resources that moved in, still in their old scope: found
+    /// by fingerprint from the controls of the scan for the resource's type (the fingerprint is
+    /// <c>sha256(control|provider|identity)</c>, DECISIONS 7), a few index lookups per moved resource
+    /// instead of reading the old scopes; settling them here resolves them in the scan that saw the move,
+    /// not one scan later.
     /// </summary>
     public const string StageGone = """
         create temp table stage_gone on commit drop as
@@ -170,7 +174,15 @@ internal static class MergeSql
         from findings f
         where f.scope_id = @scope and f.missing_since is null
           and not exists (select 1 from stage_evaluations s where s.fingerprint = f.fingerprint)
-          and not exists (select 1 from stage_kept k where k.id = f.resource_id);
+          and not exists (select 1 from stage_kept k where k.id = f.resource_id and (not k.moved or f.control_id = any(@controlIds)))
+        union all
+        select f.id, f.status, f.resolved_at, false
+        from stage_resources sr
+        join unnest(@controlIds::text[], @controlTypes::text[]) c(control_id, type) on c.type = sr.type
+        join findings f on f.fingerprint = encode(sha256(convert_to(
+                 c.control_id || '|' || sr.provider || '|' || substr(sr.resource_key, length(sr.type) + 2), 'UTF8')), 'hex')
+        where sr.old_scope <> @scope and f.scope_id <> @scope and f.missing_since is null
+          and not exists (select 1 from stage_evaluations s where s.fingerprint = f.fingerprint);
         analyze stage_gone
         """;
 
@@ -226,13 +238,14 @@ internal static class MergeSql
         """;
 
     /// <summary>
-    /// Findings of this completed scope that the read did not produce: marked missing; the open ones are
-    /// resolved (resource deleted, or the control no longer evaluates it).
+    /// Findings of this completed scope that the read did not produce: marked missing (and in this scope,
+    /// with a resource that moved in); the open ones are resolved (resource deleted, or the control no
+    /// longer evaluates it).
     /// </summary>
     public const string FindingsMissing = """
         with upd as (
             update findings f
-            set missing_since = @now, last_seen = greatest(f.last_seen, coalesce(@prev, f.last_seen)), last_scan_id = @scan,
+            set missing_since = @now, last_seen = greatest(f.last_seen, coalesce(@prev, f.last_seen)), last_scan_id = @scan, scope_id = @scope,
                 resolved_at = case when g.status = 'fail' and g.old_resolved is null then @now else f.resolved_at end,
                 resolution = case when g.status = 'fail' and g.old_resolved is null
                                   then case when g.resource_deleted then 'resource_deleted' else 'not_evaluated' end

@@ -15,7 +15,7 @@ internal sealed class StagingWriter
 {
     public const string CreateTables = """
         drop table if exists stage_evaluations, stage_kept;
-        create temp table stage_kept (id bigint not null);
+        create temp table stage_kept (id bigint not null, moved boolean not null);
         create temp table stage_evaluations (
             fingerprint    text not null,
             control_id     text not null,
@@ -66,13 +66,18 @@ internal sealed class StagingWriter
         await importer.CompleteAsync(cancellationToken);
     }
 
-    public static async Task WriteKeptAsync(NpgsqlConnection connection, IReadOnlyList<long> resourceIds, CancellationToken cancellationToken)
+    /// <summary>The kept resources: unchanged ones, and those that moved to another scope of the scan (<c>moved</c>).</summary>
+    public static async Task WriteKeptAsync(NpgsqlConnection connection, IReadOnlyList<long> unchanged, IReadOnlyList<long> movedOut, CancellationToken cancellationToken)
     {
-        await using var importer = await connection.BeginBinaryImportAsync("copy stage_kept (id) from stdin (format binary)", cancellationToken);
-        foreach (var id in resourceIds)
+        await using var importer = await connection.BeginBinaryImportAsync("copy stage_kept (id, moved) from stdin (format binary)", cancellationToken);
+        foreach (var (ids, moved) in new[] { (unchanged, false), (movedOut, true) })
         {
-            await importer.StartRowAsync(cancellationToken);
-            await importer.WriteAsync(id, NpgsqlDbType.Bigint, cancellationToken);
+            foreach (var id in ids)
+            {
+                await importer.StartRowAsync(cancellationToken);
+                await importer.WriteAsync(id, NpgsqlDbType.Bigint, cancellationToken);
+                await importer.WriteAsync(moved, NpgsqlDbType.Boolean, cancellationToken);
+            }
         }
 
         await importer.CompleteAsync(cancellationToken);

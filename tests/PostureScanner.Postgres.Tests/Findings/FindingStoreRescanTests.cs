@@ -118,6 +118,63 @@ public sealed class FindingStoreRescanTests : IClassFixture<PostgresFixture>
         Assert.Equal(0L, await db.ScalarAsync<long>("select count(*) from resources where deleted_at is not null"));
     }
 
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, false)]
+    [InlineData(true, true)]
+    [InlineData(false, true)]
+    public async Task ResolveMoves_MovedResourceNoLongerEvaluatedByAControl_IsResolvedInTheScanThatSawTheMove(bool newScopeFirst, bool controlGoneEverywhere)
+    {
+        // Before, the old scope kept the finding of a moved resource that the new scope no longer produced,
+        // and resolved it one scan later: a re-scan of the very same inventory then wrote rows.
+        await using var db = await StoreDatabase.CreateAsync(_fixture);
+        var mover = Bucket("mover", encrypted: false, isPublic: true);
+        var stays = Bucket("stays", encrypted: false);
+        await db.ScanAsync("acme", "scope-b", Evaluate(mover, stays));
+        List<Evaluation> Without(IEnumerable<Evaluation> evaluations, bool always) =>
+            [.. evaluations.Where(e => e.Control.Definition.Id != EncryptedControl || (!always && e.Resource != mover))];
+
+        async Task<(ScopeMergeResult Old, ScopeMergeResult New)> ScanBothAsync()
+        {
+            db.Time.Advance(TimeSpan.FromHours(1));
+            var scan = await db.Store.BeginScanAsync("acme", "controls-v1", CancellationToken.None);
+            var (a, rowsA) = await StageAsync(db, scan, "scope-a", Without(Evaluate(mover), always: true));
+            var (b, rowsB) = await StageAsync(db, scan, "scope-b", Without(Evaluate(stays), controlGoneEverywhere));
+            EvaluationStager.ResolveMoves([a, b]);
+            ScopeMergeResult oldScope, newScope;
+            if (newScopeFirst)
+            {
+                newScope = await db.Store.MergeScopeAsync(scan, "scope-a", a, Batches(rowsA), CancellationToken.None);
+                oldScope = await db.Store.MergeScopeAsync(scan, "scope-b", b, Batches(rowsB), CancellationToken.None);
+            }
+            else
+            {
+                oldScope = await db.Store.MergeScopeAsync(scan, "scope-b", b, Batches(rowsB), CancellationToken.None);
+                newScope = await db.Store.MergeScopeAsync(scan, "scope-a", a, Batches(rowsA), CancellationToken.None);
+            }
+
+            await db.Store.CompleteScanAsync(scan, CancellationToken.None);
+            return (oldScope, newScope);
+        }
+
+        var (left, arrived) = await ScanBothAsync();
+
+        // A control no scope evaluates any more is settled by the scope that last evaluated the finding.
+        var gone = (await db.Store.GetFindingAsync(Fingerprint(EncryptedControl, mover), CancellationToken.None))!;
+        Assert.Equal((FindingState.Resolved, "not_evaluated", controlGoneEverywhere ? "scope-b" : "scope-a"),
+            (gone.Finding.State, gone.Finding.Resolution, gone.Finding.Scope));
+        Assert.Equal([FindingEventKind.Opened, FindingEventKind.Resolved], gone.History.Select(e => e.Kind));
+        var moved = (await db.Store.GetFindingAsync(Fingerprint(PrivateControl, mover), CancellationToken.None))!;
+        Assert.Equal((FindingState.Open, "scope-a"), (moved.Finding.State, moved.Finding.Scope));
+        Assert.Equal(controlGoneEverywhere ? 2 : 1, left.Resolved + arrived.Resolved);
+
+        // The same inventory again: nothing is left to settle, no finding row is written.
+        var (leftAgain, arrivedAgain) = await ScanBothAsync();
+        Assert.Equal((0, 0, 0, 0), (leftAgain.Missing + arrivedAgain.Missing, leftAgain.Resolved + arrivedAgain.Resolved,
+            leftAgain.Inserted + arrivedAgain.Inserted, leftAgain.Changed + arrivedAgain.Changed));
+        Assert.Equal(2, (await db.Store.GetFindingAsync(Fingerprint(EncryptedControl, mover), CancellationToken.None))!.History.Count);
+    }
+
     [Fact]
     public async Task MergeScope_TwoMergesDeadlockOnResourcesSwappingScopes_TheLoserRunsAgainAndBothComplete()
     {

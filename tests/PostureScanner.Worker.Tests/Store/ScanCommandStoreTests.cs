@@ -46,6 +46,58 @@ public sealed class ScanCommandStoreTests : IClassFixture<PostgresFixture>, IDis
     }
 
     [Fact]
+    public async Task Scan_SameGeneratedInventoryTwice_AfterResourcesChangedAndMoved_SecondScanWritesNoFindingOrEvent()
+    {
+        // The generator's day two gives 10% of the records another template of their type (same ids),
+        // some of them in another scope. The day-two snapshot scanned twice: the second scan finds nothing
+        // to write. (Before, a moved resource's finding that its new scope no longer produced was resolved
+        // by the old scope one scan later.)
+        var day1 = Path.Combine(_dir.FullName, "day1");
+        var day2 = Path.Combine(_dir.FullName, "day2");
+        Assert.Equal(0, (await Cli.CliRunner.RunAsync("dev", "generate", "--output", day1, "--resources", "3000", "--seed", "7")).ExitCode);
+        Assert.Equal(0, (await Cli.CliRunner.RunAsync("dev", "generate", "--output", day2, "--resources", "3000", "--seed", "7", "--change-percent", "10")).ExitCode);
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        async Task<Dictionary<string, long>> ScopesAsync()
+        {
+            await using var command = new NpgsqlCommand(
+                "select r.resource_key, r.scope_id from resources r join scopes sc on sc.id = r.scope_id join targets t on t.id = sc.target_id where t.name = 'generated'",
+                connection);
+            await using var reader = await command.ExecuteReaderAsync();
+            var scopes = new Dictionary<string, long>();
+            while (await reader.ReadAsync())
+            {
+                scopes[reader.GetString(0)] = reader.GetInt64(1);
+            }
+
+            return scopes;
+        }
+
+        async Task<long> CountAsync(string sql, long scan)
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            command.Parameters.AddWithValue(scan);
+            return (long)(await command.ExecuteScalarAsync())!;
+        }
+
+        var scopes = new List<Dictionary<string, long>>();
+        foreach (var day in (string[])[day1, day2, day2])
+        {
+            var scan = await _cli.RunAsync("scan", "--snapshot", day, "--target", "generated", "--format", "json", "--output", Path.Combine(_dir.FullName, "report.json"));
+            Assert.True(scan.ExitCode is 0 or 1, scan.Error);
+            scopes.Add(await ScopesAsync());
+        }
+
+        var moved = scopes[0].Count(r => scopes[1].TryGetValue(r.Key, out var now) && now != r.Value);
+        Assert.True(moved > 0, "no resource moved scope on day two: the test proves nothing");
+        var scans = await _cli.ScanIdsAsync("generated");
+        Assert.Equal(3, scans.Length);
+        Assert.True(await CountAsync("select count(*) from finding_events where scan_id = $1", scans[1]) > 0, "day two changed nothing: the test proves nothing");
+        Assert.Equal(0, await CountAsync("select count(*) from findings where last_scan_id = $1", scans[2]));
+        Assert.Equal(0, await CountAsync("select count(*) from finding_events where scan_id = $1", scans[2]));
+    }
+
+    [Fact]
     public async Task Scan_ResourceFixedBetweenScans_DiffAndListShowItResolved()
     {
         await StorageAccounts.WriteAsync(_dir.FullName, "alpha", compliant: false);
