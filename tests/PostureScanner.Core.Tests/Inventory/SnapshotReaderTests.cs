@@ -44,6 +44,47 @@ public sealed class SnapshotReaderTests : IDisposable
         Assert.Equal("things", inputs[0].Format);
     }
 
+    [Theory]
+    [InlineData("utf-16")]
+    [InlineData("utf-16BE")]
+    [InlineData("utf-32")]
+    [InlineData("utf-8")]
+    public async Task ReadAsync_FileWithAByteOrderMark_IsReadInItsEncoding(string encodingName)
+    {
+        // Windows PowerShell 5 redirects `az graph query ... > file.json` as UTF-16 with a byte order mark.
+        var encoding = Encoding.GetEncoding(encodingName);
+        var path = _temp.Write("inventory.json", [.. encoding.GetPreamble(), .. encoding.GetBytes("""[{"thing": 1, "id": "caf\u00e9"}, {"thing": 1, "id": "ok-é"}]""")]);
+
+        var (ids, inputs) = await ReadAsync([Things()], path);
+
+        Assert.Null(inputs[0].Error);
+        Assert.Equal(["café", "ok-é"], ids);
+    }
+
+    [Fact]
+    public async Task ReadAsync_RecordsLargerThanTheBufferAndAnErrorFarIntoTheFile_ReadWholeAndPositionedByLine()
+    {
+        // The reader holds a few hundred KB of the file at a time: a record larger than that grows it,
+        // and line numbers keep counting across refills.
+        var text = new StringBuilder();
+        for (var i = 0; i < 3000; i++)
+        {
+            text.Append("{\"thing\": 1, \"id\": \"r").Append(i).Append("\", \"pad\": \"").Append('x', 200).Append("\"}\n");
+        }
+
+        text.Append("{\"thing\": 1, \"id\": \"big\", \"pad\": \"").Append('y', 1_500_000).Append("\"}\n");
+        text.Append("{\"thing\": 1, \"id\": \"last\"}\n");
+        text.Append("  {\"thing\": 1, \"id\": oops}\n");
+        var path = _temp.Write("lines.json", text.ToString());
+
+        var (ids, inputs) = await ReadAsync([Things()], path);
+
+        Assert.Equal(3002, ids.Count);
+        Assert.Equal(["big", "last"], ids[^2..]);
+        Assert.StartsWith($"{path}:3003:", inputs[0].Error);
+        Assert.Contains("malformed JSON", inputs[0].Error);
+    }
+
     [Fact]
     public async Task ReadAsync_GzipContentUnderAnyName_IsDecompressedByMagicBytes()
     {
