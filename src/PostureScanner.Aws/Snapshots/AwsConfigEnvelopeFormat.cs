@@ -18,9 +18,9 @@ internal sealed class AwsConfigEnvelopeFormat(string name, string recordsPropert
 
     public async IAsyncEnumerable<RawAsset> ReadAsync(SnapshotFile file, SnapshotSession session, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var record in SnapshotJson.ReadPropertyItemsAsync(file, recordsProperty, cancellationToken))
+        await foreach (var record in SnapshotJson.ReadPropertyItemsAsync(file, recordsProperty, new RecordKeeping(session, name), cancellationToken))
         {
-            yield return record.Convert(AwsConfigItemCanonicalizer.ToRawAsset);
+            yield return record.ToAsset(AwsConfigItemCanonicalizer.ToRawAsset);
         }
     }
 }

@@ -14,9 +14,9 @@ internal sealed class AwsConfigItemsFormat(string name, Func<SnapshotProbe, bool
 
     public async IAsyncEnumerable<RawAsset> ReadAsync(SnapshotFile file, SnapshotSession session, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var record in SnapshotJson.ReadItemsAsync(file, cancellationToken))
+        await foreach (var record in SnapshotJson.ReadItemsAsync(file, new RecordKeeping(session, name), cancellationToken))
         {
-            yield return record.Convert(AwsConfigItemCanonicalizer.ToRawAsset);
+            yield return record.ToAsset(AwsConfigItemCanonicalizer.ToRawAsset);
         }
     }
 }

@@ -23,6 +23,7 @@ internal sealed class AzureResourceGraphFormat : ISnapshotFormat
     public async IAsyncEnumerable<RawAsset> ReadAsync(SnapshotFile file, SnapshotSession session, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var reader = new SnapshotJsonReader(file);
+        var keeping = new RecordKeeping(session, Name);
         long index = 0;
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -50,9 +51,12 @@ internal sealed class AzureResourceGraphFormat : ISnapshotFormat
                     case JsonToken.StartArray:
                         while (await reader.ReadAsync(cancellationToken) && reader.TokenType != JsonToken.EndArray)
                         {
-                            var record = await LoadAsync(reader, $"data[{index}]", index, cancellationToken);
+                            var record = await SnapshotJson.ReadRecordAsync(reader, keeping, $"data[{index}]", index, cancellationToken);
                             index++;
-                            yield return record.Convert(AzureResourceCanonicalizer.ToRawAsset);
+                            if (record is not null)
+                            {
+                                yield return record.ToAsset(AzureResourceCanonicalizer.ToRawAsset);
+                            }
                         }
 
                         break;

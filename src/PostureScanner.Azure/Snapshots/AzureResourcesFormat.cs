@@ -17,12 +17,13 @@ internal sealed class AzureResourcesFormat(string name, string? recordsProperty,
 
     public async IAsyncEnumerable<RawAsset> ReadAsync(SnapshotFile file, SnapshotSession session, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        var keeping = new RecordKeeping(session, Name);
         var records = recordsProperty is null
-            ? SnapshotJson.ReadItemsAsync(file, cancellationToken)
-            : SnapshotJson.ReadPropertyItemsAsync(file, recordsProperty, cancellationToken);
+            ? SnapshotJson.ReadItemsAsync(file, keeping, cancellationToken)
+            : SnapshotJson.ReadPropertyItemsAsync(file, recordsProperty, keeping, cancellationToken);
         await foreach (var record in records)
         {
-            yield return record.Convert(AzureResourceCanonicalizer.ToRawAsset);
+            yield return record.ToAsset(AzureResourceCanonicalizer.ToRawAsset);
         }
     }
 }

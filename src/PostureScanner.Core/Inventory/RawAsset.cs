@@ -29,4 +29,11 @@ public sealed record RawAsset
 
     /// <summary>The record in canonical form; mappings evaluate JMESPath over it.</summary>
     public required JObject Data { get; init; }
+
+    /// <summary>
+    /// Hash of the native record's bytes as read, with its format (<see cref="RecordHashes"/>), when that
+    /// record alone made this asset and a stored scan asked for it (<see cref="SnapshotSession.Records"/>);
+    /// null otherwise (a GCP resource joined with a separate IAM-policy record, a table row).
+    /// </summary>
+    public UInt128? RecordHash { get; init; }
 }

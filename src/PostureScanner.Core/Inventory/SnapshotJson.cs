@@ -150,7 +150,14 @@ public static class SnapshotJson
     /// Every top-level value of the file as a record: a single object, JSON lines, concatenated
     /// documents; a top-level array yields its elements. One record in memory at a time.
     /// </summary>
-    public static async IAsyncEnumerable<SnapshotRecord> ReadItemsAsync(SnapshotFile file, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public static IAsyncEnumerable<SnapshotRecord> ReadItemsAsync(SnapshotFile file, CancellationToken cancellationToken) =>
+        ReadItemsAsync(file, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ReadItemsAsync(SnapshotFile, CancellationToken)"/>; with <paramref name="keeping"/>,
+    /// object records are hashed, and those the session's filter keeps are skipped unparsed.
+    /// </summary>
+    public static async IAsyncEnumerable<SnapshotRecord> ReadItemsAsync(SnapshotFile file, RecordKeeping? keeping, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(file);
         using var reader = new SnapshotJsonReader(file);
@@ -161,18 +168,15 @@ public static class SnapshotJson
             {
                 while (await reader.ReadAsync(cancellationToken) && reader.TokenType != JsonToken.EndArray)
                 {
-                    var (line, column) = (reader.Line, reader.Column);
-                    var value = await reader.LoadAsync(cancellationToken);
-                    yield return new SnapshotRecord(file.Path, $"[{index}]", index, line, column, value);
-                    index++;
+                    if (await ReadRecordAsync(reader, keeping, $"[{index}]", index++, cancellationToken) is { } record)
+                    {
+                        yield return record;
+                    }
                 }
             }
-            else
+            else if (await ReadRecordAsync(reader, keeping, $"record {index}", index++, cancellationToken) is { } record)
             {
-                var (line, column) = (reader.Line, reader.Column);
-                var value = await reader.LoadAsync(cancellationToken);
-                yield return new SnapshotRecord(file.Path, $"record {index}", index, line, column, value);
-                index++;
+                yield return record;
             }
         }
     }
@@ -182,7 +186,15 @@ public static class SnapshotJson
     /// API response, or several responses one after the other); the envelope's other properties
     /// are skipped without being loaded.
     /// </summary>
-    public static async IAsyncEnumerable<SnapshotRecord> ReadPropertyItemsAsync(SnapshotFile file, string property, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public static IAsyncEnumerable<SnapshotRecord> ReadPropertyItemsAsync(SnapshotFile file, string property, CancellationToken cancellationToken) =>
+        ReadPropertyItemsAsync(file, property, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ReadPropertyItemsAsync(SnapshotFile, string, CancellationToken)"/>; with
+    /// <paramref name="keeping"/>, object records are hashed, and those the session's filter keeps are skipped unparsed.
+    /// </summary>
+    public static async IAsyncEnumerable<SnapshotRecord> ReadPropertyItemsAsync(SnapshotFile file, string property, RecordKeeping? keeping,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(property);
@@ -210,10 +222,10 @@ public static class SnapshotJson
 
                     while (await reader.ReadAsync(cancellationToken) && reader.TokenType != JsonToken.EndArray)
                     {
-                        var (line, column) = (reader.Line, reader.Column);
-                        var value = await reader.LoadAsync(cancellationToken);
-                        yield return new SnapshotRecord(file.Path, $"{property}[{index}]", index, line, column, value);
-                        index++;
+                        if (await ReadRecordAsync(reader, keeping, $"{property}[{index}]", index++, cancellationToken) is { } record)
+                        {
+                            yield return record;
+                        }
                     }
                 }
                 else
@@ -227,6 +239,32 @@ public static class SnapshotJson
                 throw reader.Error($"the object has no '{property}' array");
             }
         }
+    }
+
+    /// <summary>
+    /// The record starting at the reader's token, or null when <paramref name="keeping"/>'s filter kept it
+    /// (then it was skipped unparsed). Only objects are hashed: a string or array element is no record
+    /// that can stand for an asset alone.
+    /// </summary>
+    public static async Task<SnapshotRecord?> ReadRecordAsync(SnapshotJsonReader reader, RecordKeeping? keeping, string label, long index, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var (line, column) = (reader.Line, reader.Column);
+        UInt128? hash = null;
+        if (keeping is not null && reader.TokenType == JsonToken.StartObject && Keep(reader, keeping, out hash))
+        {
+            await reader.SkipAsync(cancellationToken);
+            return null;
+        }
+
+        var value = await reader.LoadAsync(cancellationToken);
+        return new SnapshotRecord(reader.File.Path, label, index, line, column, value) { RecordHash = hash };
+    }
+
+    private static bool Keep(SnapshotJsonReader reader, RecordKeeping keeping, out UInt128? hash)
+    {
+        var bytes = reader.ValueBytes();
+        return keeping.Session.TryKeep(bytes, keeping.Format, keeping.Gate?.Invoke(bytes) ?? true, out hash);
     }
 
     /// <summary>Reads the whole file token by token (constant memory) and returns the first syntax error, or null when it is well-formed JSON.</summary>

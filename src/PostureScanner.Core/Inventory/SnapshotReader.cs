@@ -25,6 +25,12 @@ public sealed class SnapshotReader
         _formats = [.. formats];
     }
 
+    /// <summary>
+    /// Set by a stored scan: records are hashed as read, and those the filter keeps are not parsed (they
+    /// count in <see cref="Inputs"/> all the same). Formats that can vouch for a record alone use it.
+    /// </summary>
+    public IRecordFilter? Records { get; init; }
+
     /// <summary>One entry per input file, added as each file is finished (in reading order); cleared when a new read starts.</summary>
     public IReadOnlyList<SnapshotInput> Inputs => _inputs;
 
@@ -47,7 +53,7 @@ public sealed class SnapshotReader
             .Select(p => p.input)
             .ToList();
 
-        var session = new SnapshotSession();
+        var session = new SnapshotSession { Records = Records };
         foreach (var input in ordered)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -58,6 +64,7 @@ public sealed class SnapshotReader
             }
 
             long count = 0;
+            var keptBefore = session.KeptRecords;
             string? failure = null;
             var file = SnapshotFiles.Create(input.Path);
             var records = input.Format.ReadAsync(file, session, cancellationToken).GetAsyncEnumerator(cancellationToken);
@@ -81,7 +88,7 @@ public sealed class SnapshotReader
                 await DisposeQuietlyAsync(records);
             }
 
-            _inputs.Add(new SnapshotInput(input.Path, input.Format.Name, count, failure));
+            _inputs.Add(new SnapshotInput(input.Path, input.Format.Name, count + session.KeptRecords - keptBefore, failure));
         }
 
         foreach (var format in _formats)

@@ -8,6 +8,12 @@ namespace PostureScanner.Core.Inventory;
 /// </summary>
 public sealed record SnapshotRecord(string Path, string Label, long Index, int Line, int Column, JToken Value)
 {
+    /// <summary>The record's <see cref="RecordHashes"/> hash when the read hashes records and this one may stand for its asset alone.</summary>
+    public UInt128? RecordHash { get; init; }
+
+    /// <summary>As <see cref="Convert{T}"/> for a canonicalizer, the asset carrying the record's hash.</summary>
+    public RawAsset ToAsset(Func<JObject, RawAsset> convert) => Convert(convert) with { RecordHash = RecordHash };
+
     /// <summary>An error of this record: <c>file:line:column: label: message</c>.</summary>
     public SnapshotFormatException Error(string message) => new($"{Path}:{Line}:{Column}: {Label}: {message}");
 

@@ -1,4 +1,6 @@
+using PostureScanner.Core.Controls;
 using PostureScanner.Core.Evaluation;
+using PostureScanner.Core.Inventory;
 
 namespace PostureScanner.Core.Scanning;
 
@@ -6,9 +8,14 @@ namespace PostureScanner.Core.Scanning;
 public sealed class ScanCounters
 {
     private readonly long[] _byStatus = new long[Enum.GetValues<EvaluationStatus>().Length];
+    private readonly long[] _failuresBySeverity = new long[Enum.GetValues<Severity>().Length];
+    private readonly long[] _failuresByProvider = new long[ProviderNames.All.Count];
 
-    /// <summary>Native records read.</summary>
+    /// <summary>Native records read (parsed, or kept unparsed by a stored scan).</summary>
     public long Records { get; private set; }
+
+    /// <summary>Records a stored scan kept unparsed (see <see cref="IRecordFilter"/>); included in the other counts.</summary>
+    public long KeptRecords { get; private set; }
 
     /// <summary>Normalized resources evaluated.</summary>
     public long Resources { get; private set; }
@@ -23,6 +30,36 @@ public sealed class ScanCounters
 
     public long Evaluations => _byStatus.Sum();
 
+    public long Failures(Severity severity) => _failuresBySeverity[(int)severity];
+
+    public long Failures(Provider provider) => _failuresByProvider[(int)provider];
+
+    /// <summary>
+    /// A record kept unparsed, counted from what its resources stored: <paramref name="resources"/> made by
+    /// it, and per stored resource its provider, evaluations by status and failures by severity.
+    /// </summary>
+    public void AddKeptRecord(int resources)
+    {
+        Records++;
+        KeptRecords++;
+        Resources += resources;
+    }
+
+    /// <summary>The evaluations of one resource of a kept record, as the store counted them.</summary>
+    public void AddKept(Provider provider, ReadOnlySpan<int> byStatus, ReadOnlySpan<int> failuresBySeverity)
+    {
+        for (var i = 0; i < _byStatus.Length && i < byStatus.Length; i++)
+        {
+            _byStatus[i] += byStatus[i];
+        }
+
+        for (var i = 0; i < _failuresBySeverity.Length && i < failuresBySeverity.Length; i++)
+        {
+            _failuresBySeverity[i] += failuresBySeverity[i];
+            _failuresByProvider[(int)provider] += failuresBySeverity[i];
+        }
+    }
+
     internal void AddRecord() => Records++;
 
     internal void AddResource() => Resources++;
@@ -31,5 +68,13 @@ public sealed class ScanCounters
 
     internal void AddExcluded() => Excluded++;
 
-    internal void Add(EvaluationStatus status) => _byStatus[(int)status]++;
+    internal void Add(Evaluation.Evaluation evaluation)
+    {
+        _byStatus[(int)evaluation.Status]++;
+        if (evaluation.Status == EvaluationStatus.Fail)
+        {
+            _failuresBySeverity[(int)evaluation.Severity]++;
+            _failuresByProvider[(int)evaluation.Resource.Provider]++;
+        }
+    }
 }

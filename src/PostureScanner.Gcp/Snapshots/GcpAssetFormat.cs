@@ -23,9 +23,13 @@ internal sealed class GcpAssetFormat(string name, int phase, GcpLayout layout, F
     {
         ArgumentNullException.ThrowIfNull(session);
         var index = session.State<GcpIamPolicyIndex>();
+
+        // A temporal asset wraps the record in a window: not hashed. Otherwise a record stands for its
+        // asset alone unless it is a policy to hold or a resource a held policy is waiting for.
+        var keeping = layout == GcpLayout.History ? null : new RecordKeeping(session, name, index.StandsAlone);
         var records = layout == GcpLayout.Items
-            ? SnapshotJson.ReadItemsAsync(file, cancellationToken)
-            : SnapshotJson.ReadPropertyItemsAsync(file, "assets", cancellationToken);
+            ? SnapshotJson.ReadItemsAsync(file, keeping, cancellationToken)
+            : SnapshotJson.ReadPropertyItemsAsync(file, "assets", keeping, cancellationToken);
         await foreach (var record in records)
         {
             var assetRecord = record;
@@ -47,7 +51,7 @@ internal sealed class GcpAssetFormat(string name, int phase, GcpLayout layout, F
 
             if (assetRecord.Convert(asset => index.Accept(GcpAssetCanonicalizer.Canonicalize(asset))) is { } raw)
             {
-                yield return raw;
+                yield return raw with { RecordHash = assetRecord.RecordHash };
             }
         }
     }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Newtonsoft.Json.Linq;
 using PostureScanner.Core.Inventory;
 
@@ -14,6 +15,40 @@ internal sealed class GcpIamPolicyIndex
     private readonly Dictionary<string, JObject> _policies = new(StringComparer.Ordinal);
 
     public int Count => _policies.Count;
+
+    /// <summary>
+    /// Whether a record, read from its bytes without parsing it, makes its asset alone: not a policy-only
+    /// record (it is held for its resource), and not a resource whose policy is held. Such a record may be
+    /// kept unparsed by a re-scan; the others are always read.
+    /// </summary>
+    public bool StandsAlone(ReadOnlySpan<byte> record)
+    {
+        var reader = new Utf8JsonReader(record);
+        string? name = null;
+        bool hasResource = false, hasPolicy = false;
+        reader.Read();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var property = reader.ValueSpan;
+            reader.Read();
+            if (property.SequenceEqual("name"u8) && reader.TokenType == JsonTokenType.String)
+            {
+                name = reader.GetString();
+            }
+            else if (property.SequenceEqual("resource"u8))
+            {
+                hasResource = reader.TokenType != JsonTokenType.Null;
+            }
+            else if (property.SequenceEqual("iamPolicy"u8) || property.SequenceEqual("iam_policy"u8))
+            {
+                hasPolicy = reader.TokenType != JsonTokenType.Null;
+            }
+
+            reader.TrySkip();
+        }
+
+        return name is not null && !(hasPolicy && !hasResource) && !_policies.ContainsKey(name);
+    }
 
     /// <summary>
     /// Takes one canonical asset record: a policy-only record is held (null is returned); a resource

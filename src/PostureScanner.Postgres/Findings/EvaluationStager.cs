@@ -26,15 +26,15 @@ public sealed class EvaluationStager
     private readonly Dictionary<string, (string[] Ids, string Joined)> _nist = new(StringComparer.Ordinal);
     private readonly StringBuilder _text = new(1024);
     private readonly XxHash128 _digest = new();
-    private readonly List<Evaluation> _pending = [];
+    private readonly List<PendingResource> _resources = [];
     private readonly List<long> _unchanged = [];
     private readonly List<long> _movedOut = [];
     private readonly Dictionary<string, string> _controlTypes = new(StringComparer.Ordinal);
     private IReadOnlyDictionary<string, string>? _scanControlTypes;
-    private Resource? _current;
-    private string _resourceKey = "";
-    private UInt128 _keyHash;
-    private bool _skipCurrent;
+    private RawAsset? _record;
+    private int _pendingCount;
+    private int _recordResources;
+    private bool _recordExcluded;
 
     public EvaluationStager(ScopeDigests? known = null)
     {
@@ -109,34 +109,77 @@ public sealed class EvaluationStager
     }
 
     /// <summary>
-    /// Takes one evaluation. Rows go to <paramref name="rows"/> when their resource is complete: on the
-    /// first evaluation of the next resource, or in <see cref="Complete"/>.
+    /// Takes one evaluation. A record's resources come one after another, and their rows go to
+    /// <paramref name="rows"/> when the record is complete: on the first evaluation (or
+    /// <see cref="NoteResource"/>) of the next record, or in <see cref="Complete"/>.
     /// </summary>
     public void Add(Evaluation evaluation, ICollection<StagedEvaluation> rows)
     {
         ArgumentNullException.ThrowIfNull(evaluation);
         ArgumentNullException.ThrowIfNull(rows);
-        if (!ReferenceEquals(evaluation.Resource, _current))
+        var resource = evaluation.Resource;
+        if (!ReferenceEquals(resource.Raw, _record))
         {
-            Finish(rows);
-            _current = evaluation.Resource;
-            _resourceKey = ResourceKey(_current);
-            _keyHash = ScopeDigests.KeyOf(_current.Provider.ToName(), _resourceKey);
-            _skipCurrent = !_seenResources.Add(_keyHash);
+            FinishRecord(rows);
+            _record = resource.Raw;
         }
 
-        if (!_skipCurrent)
+        if (_pendingCount == 0 || !ReferenceEquals(_resources[_pendingCount - 1].Resource, resource))
         {
-            _pending.Add(evaluation);
+            StartResource(resource);
+        }
+
+        var pending = _resources[_pendingCount - 1];
+        if (!pending.Skip)
+        {
+            pending.Evaluations.Add(evaluation);
         }
     }
 
-    /// <summary>Ends the scope: the last resource's rows go to <paramref name="rows"/>.</summary>
+    /// <summary>
+    /// Told by the scan once each resource is evaluated (with or without evaluations): how many resources
+    /// the record made, and whether a policy exclusion left evaluations out. A record whose resources are
+    /// all counted and none excluded can later be kept unparsed (<see cref="Keep"/>) and counted from the
+    /// store; without these calls its rows carry no record hash.
+    /// </summary>
+    public void NoteResource(Resource resource, int excluded, ICollection<StagedEvaluation> rows)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        ArgumentNullException.ThrowIfNull(rows);
+        if (!ReferenceEquals(resource.Raw, _record))
+        {
+            FinishRecord(rows);
+            _record = resource.Raw;
+        }
+
+        _recordResources++;
+        _recordExcluded |= excluded > 0;
+    }
+
+    /// <summary>
+    /// A stored resource whose record the scan kept unparsed (same bytes, same content as when it was
+    /// stored): present and unchanged, like a resource whose digest matched. False when the scope already
+    /// took it from another record of this scan.
+    /// </summary>
+    public bool Keep(UInt128 keyHash, long id, int evaluations)
+    {
+        if (!_seenResources.Add(keyHash))
+        {
+            return false;
+        }
+
+        _unchanged.Add(id);
+        Resources++;
+        Evaluations += evaluations;
+        return true;
+    }
+
+    /// <summary>Ends the scope: the last record's rows go to <paramref name="rows"/>.</summary>
     public void Complete(ICollection<StagedEvaluation> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        Finish(rows);
-        _current = null;
+        FinishRecord(rows);
+        _record = null;
     }
 
     /// <summary>
@@ -151,36 +194,73 @@ public sealed class EvaluationStager
         return resource.Type + "|" + Fingerprints.IdentityKey(resource.Provider, resource.Id);
     }
 
-    private void Finish(ICollection<StagedEvaluation> rows)
+    private void StartResource(Resource resource)
     {
-        if (_pending.Count == 0)
+        if (_pendingCount == _resources.Count)
+        {
+            _resources.Add(new PendingResource());
+        }
+
+        var pending = _resources[_pendingCount++];
+        pending.Resource = resource;
+        pending.Key = ResourceKey(resource);
+        pending.KeyHash = ScopeDigests.KeyOf(resource.Provider.ToName(), pending.Key);
+        pending.Skip = !_seenResources.Add(pending.KeyHash);
+        pending.Evaluations.Clear();
+    }
+
+    private void FinishRecord(ICollection<StagedEvaluation> rows)
+    {
+        if (_record is null)
         {
             return;
         }
 
-        var resource = _pending[0].Resource;
-        Resources++;
-        Evaluations += _pending.Count;
-        var rawHash = ContentHash.Of(resource.Raw.Data);
-        var digest = Digest(resource, rawHash.Span);
-        if (_known.TryGet(_keyHash, out var id, out var stored) && stored == digest)
+        // The record's hash goes with its resources only when the scan reported every resource of it and
+        // none had an evaluation excluded: a later scan that keeps the record counts it from its rows.
+        var recordResources = Math.Max(_recordResources, _pendingCount);
+        var recordHash = _recordResources > 0 && !_recordExcluded ? _record.RecordHash : null;
+        for (var i = 0; i < _pendingCount; i++)
         {
-            _unchanged.Add(id);
-        }
-        else
-        {
-            var staged = StageResource(resource, rawHash, digest);
-            for (var i = 0; i < _pending.Count; i++)
+            var pending = _resources[i];
+            if (!pending.Skip)
             {
-                rows.Add(Row(_pending[i], i == 0 ? staged : null));
+                Finish(pending, recordHash, recordResources, rows);
             }
+
+            pending.Resource = null;
+            pending.Evaluations.Clear();
         }
 
-        _pending.Clear();
+        _pendingCount = 0;
+        _recordResources = 0;
+        _recordExcluded = false;
+        _record = null;
+    }
+
+    private void Finish(PendingResource pending, UInt128? recordHash, int recordResources, ICollection<StagedEvaluation> rows)
+    {
+        var evaluations = pending.Evaluations;
+        var resource = pending.Resource!;
+        Resources++;
+        Evaluations += evaluations.Count;
+        var rawHash = ContentHash.Of(resource.Raw.Data);
+        var digest = Digest(resource, rawHash.Span, evaluations, recordHash, recordResources);
+        if (_known.TryGet(pending.KeyHash, out var id, out var stored) && stored == digest)
+        {
+            _unchanged.Add(id);
+            return;
+        }
+
+        var staged = StageResource(resource, rawHash, digest, recordHash, recordResources, evaluations);
+        for (var i = 0; i < evaluations.Count; i++)
+        {
+            rows.Add(Row(evaluations[i], pending.Key, i == 0 ? staged : null));
+        }
     }
 
     /// <summary>Everything the resource's rows would hold, hashed without writing it as text.</summary>
-    private UInt128 Digest(Resource r, ReadOnlySpan<byte> rawHash)
+    private UInt128 Digest(Resource r, ReadOnlySpan<byte> rawHash, List<Evaluation> evaluations, UInt128? recordHash, int recordResources)
     {
         _digest.Reset();
         foreach (var text in (ReadOnlySpan<string>)[r.Provider.ToName(), r.Id, r.NativeType, r.Type, r.Account, r.Region, r.Name])
@@ -205,7 +285,17 @@ public sealed class EvaluationStager
         }
 
         _digest.Append(rawHash);
-        foreach (var evaluation in _pending)
+
+        // The record's bytes and how many resources it made too (migration 0006): a record that changed
+        // only in bytes (a capture time) is restaged once so its row carries the new hash, instead of being
+        // parsed on every scan after.
+        ContentHash.Tag(_digest, (byte)'R');
+        Span<byte> bytes = stackalloc byte[20];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt128BigEndian(bytes, recordHash ?? UInt128.Zero);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(bytes[16..], recordHash is null ? -1 : recordResources);
+        _digest.Append(bytes);
+
+        foreach (var evaluation in evaluations)
         {
             ContentHash.Tag(_digest, (byte)'E');
             ContentHash.Text(_digest, evaluation.Control.Definition.Id);
@@ -223,7 +313,7 @@ public sealed class EvaluationStager
         return _digest.GetCurrentHashAsUInt128();
     }
 
-    private StagedEvaluation Row(Evaluation evaluation, StagedResource? resource)
+    private StagedEvaluation Row(Evaluation evaluation, string resourceKey, StagedResource? resource)
     {
         var status = evaluation.Status.ToName();
         var severity = evaluation.Severity.ToName();
@@ -249,7 +339,7 @@ public sealed class EvaluationStager
             Fingerprint = evaluation.Fingerprint,
             ControlId = control.Id,
             Provider = evaluation.Resource.Provider.ToName(),
-            ResourceKey = _resourceKey,
+            ResourceKey = resourceKey,
             Status = status,
             Severity = severity,
             Nist = nist,
@@ -274,7 +364,8 @@ public sealed class EvaluationStager
         return nist;
     }
 
-    private StagedResource StageResource(Resource r, ReadOnlyMemory<byte> rawHash, UInt128 digest)
+    private StagedResource StageResource(Resource r, ReadOnlyMemory<byte> rawHash, UInt128 digest, UInt128? recordHash, int recordResources,
+        List<Evaluation> evaluations)
     {
         var tagsJson = ObjectJson(r.Tags.OrderBy(t => t.Key, StringComparer.Ordinal), (w, value) => w.WriteValue(value));
         var attributesJson = ObjectJson(r.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal), (w, value) => value.WriteTo(w));
@@ -292,6 +383,9 @@ public sealed class EvaluationStager
             RawHash = rawHash,
             ContentHash = resourceHash,
             EvaluationDigest = ScopeDigests.ToBytes(digest),
+            RecordHash = recordHash is { } h ? ScopeDigests.ToBytes(h) : (ReadOnlyMemory<byte>?)null,
+            RecordResources = recordResources,
+            EvaluationCounts = EvaluationCounts.Of(evaluations),
         };
     }
 
@@ -316,5 +410,20 @@ public sealed class EvaluationStager
         }
 
         return _text.ToString();
+    }
+
+    /// <summary>One resource of the record being staged (reused from record to record).</summary>
+    private sealed class PendingResource
+    {
+        public Resource? Resource { get; set; }
+
+        public string Key { get; set; } = "";
+
+        public UInt128 KeyHash { get; set; }
+
+        /// <summary>A later copy of a resource the scope already took: its evaluations are dropped.</summary>
+        public bool Skip { get; set; }
+
+        public List<Evaluation> Evaluations { get; } = [];
     }
 }

@@ -205,6 +205,60 @@ public sealed partial class FindingStore
         return byKey.Count == 0 ? ScopeDigests.None : new ScopeDigests(byKey);
     }
 
+    /// <summary>
+    /// The records of the scan's target that it may keep unparsed (see <see cref="StoredRecords"/>): read
+    /// once when the scan starts, for every scope last merged under the scan's control-set hash.
+    /// </summary>
+    public async Task<StoredRecords> LoadStoredRecordsAsync(ScanHandle scan, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(scan);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("""
+            select sc.name, r.provider, r.resource_key, r.id, r.type, r.record_hash, r.record_resources, r.evaluation_counts
+            from resources r
+            join scopes sc on sc.id = r.scope_id
+            join scans s on s.id = sc.last_scan_id
+            where sc.target_id = $1 and s.control_set_hash = $2
+              and r.deleted_at is null and r.record_hash is not null and r.evaluation_digest is not null
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = scan.TargetId });
+        command.Parameters.Add(new NpgsqlParameter { Value = scan.ControlSetHash });
+        var records = new Dictionary<UInt128, StoredRecord>();
+        var split = new HashSet<UInt128>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var hash = ScopeDigests.FromBytes(reader.GetFieldValue<byte[]>(5));
+                var provider = reader.GetString(1);
+                var resource = new StoredRecordResource(ScopeDigests.KeyOf(provider, reader.GetString(2)), reader.GetInt64(3), provider,
+                    reader.GetString(4), reader.GetFieldValue<int[]>(7));
+                var scope = reader.GetString(0);
+                if (!records.TryGetValue(hash, out var record))
+                {
+                    records[hash] = record = new StoredRecord(scope, reader.GetInt16(6), []);
+                }
+
+                record.Stored.Add(resource);
+                if (record.Scope != scope)
+                {
+                    split.Add(hash);
+                }
+            }
+        }
+
+        // A record kept must account for everything it made: all its resources stored, in one scope.
+        foreach (var (hash, record) in records)
+        {
+            if (record.Stored.Count != record.Resources || split.Contains(hash))
+            {
+                records.Remove(hash);
+            }
+        }
+
+        return new StoredRecords(records);
+    }
+
     /// <summary>Drops the session's stage tables so the pooled connection does not carry them (best effort: a broken connection has none left).</summary>
     private static async Task DropStageAsync(NpgsqlConnection connection)
     {

@@ -25,4 +25,12 @@ public sealed class StagedResource
 
     /// <summary>See migration 0003 and <see cref="EvaluationStager"/>.</summary>
     public required ReadOnlyMemory<byte> EvaluationDigest { get; init; }
+
+    /// <summary>See migration 0006: the hash of the record that alone made the resource, or null.</summary>
+    public ReadOnlyMemory<byte>? RecordHash { get; init; }
+
+    public int RecordResources { get; init; }
+
+    /// <summary>See <see cref="Findings.EvaluationCounts"/>.</summary>
+    public required IReadOnlyList<int> EvaluationCounts { get; init; }
 }

@@ -37,7 +37,10 @@ internal sealed class StagingWriter
             r_attributes   text,
             r_raw_hash     bytea,
             r_content_hash bytea,
-            r_digest       bytea
+            r_digest       bytea,
+            r_record_hash  bytea,
+            r_record_resources smallint,
+            r_counts       integer[]
         )
         """;
 
@@ -45,7 +48,8 @@ internal sealed class StagingWriter
 
     private const string Copy = """
         copy stage_evaluations (fingerprint, control_id, provider, resource_key, status, severity, nist, evidence, message, content_hash,
-            r_native_id, r_native_type, r_type, r_account, r_region, r_name, r_tags, r_attributes, r_raw_hash, r_content_hash, r_digest)
+            r_native_id, r_native_type, r_type, r_account, r_region, r_name, r_tags, r_attributes, r_raw_hash, r_content_hash, r_digest,
+            r_record_hash, r_record_resources, r_counts)
         from stdin (format binary)
         """;
 
@@ -107,7 +111,7 @@ internal sealed class StagingWriter
 
         if (row.Resource is not { } r)
         {
-            for (var i = 0; i < 11; i++)
+            for (var i = 0; i < 14; i++)
             {
                 await importer.WriteNullAsync(cancellationToken);
             }
@@ -126,5 +130,16 @@ internal sealed class StagingWriter
         await importer.WriteAsync(r.RawHash, NpgsqlDbType.Bytea, cancellationToken);
         await importer.WriteAsync(r.ContentHash, NpgsqlDbType.Bytea, cancellationToken);
         await importer.WriteAsync(r.EvaluationDigest, NpgsqlDbType.Bytea, cancellationToken);
+        if (r.RecordHash is { } recordHash)
+        {
+            await importer.WriteAsync(recordHash, NpgsqlDbType.Bytea, cancellationToken);
+        }
+        else
+        {
+            await importer.WriteNullAsync(cancellationToken);
+        }
+
+        await importer.WriteAsync((short)r.RecordResources, NpgsqlDbType.Smallint, cancellationToken);
+        await importer.WriteAsync(r.EvaluationCounts as int[] ?? [.. r.EvaluationCounts], NpgsqlDbType.Array | NpgsqlDbType.Integer, cancellationToken);
     }
 }

@@ -166,7 +166,8 @@ internal sealed class DemoDayTwo
             }
             else if (f.Twin is { } twin)
             {
-                yield return asset with { Data = Rewrite(twin.Asset.Data, twin.Asset.NativeId, twin.Name, asset.NativeId, f.Name) };
+                // Rewritten in memory: no longer the record the file holds, so it carries no record hash.
+                yield return asset with { Data = Rewrite(twin.Asset.Data, twin.Asset.NativeId, twin.Name, asset.NativeId, f.Name), RecordHash = null };
             }
 
             // Deleted: left out.

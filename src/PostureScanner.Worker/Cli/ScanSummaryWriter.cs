@@ -49,21 +49,18 @@ internal static class ScanSummaryWriter
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"scanned {c.Records:N0} records ({c.Resources:N0} resources, {c.Unmapped:N0} of unmapped types) against {outcome.Controls.Count} controls in {elapsed.TotalSeconds:N1} s"));
+        if (c.KeptRecords > 0)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"unchanged: {c.KeptRecords:N0} records byte for byte as last stored, same controls: counted from the store, not parsed"));
+        }
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"evaluations: {c.Evaluations:N0}  pass {c[EvaluationStatus.Pass]:N0}  fail {c[EvaluationStatus.Fail]:N0}  unknown {c[EvaluationStatus.Unknown]:N0}  error {c[EvaluationStatus.Error]:N0}  excluded {c.Excluded:N0}"));
 
-        // One pass: the results may be spooled on disk.
-        var severities = new long[Enum.GetValues<Severity>().Length];
-        var clouds = new long[ProviderNames.All.Count];
-        foreach (var fail in outcome.Results.Where(r => r.Status == EvaluationStatus.Fail))
-        {
-            severities[(int)fail.Severity]++;
-            clouds[(int)fail.Resource.Provider]++;
-        }
-
-        var bySeverity = Enum.GetValues<Severity>().Select(s => $"{s.ToName()} {severities[(int)s].ToString(CultureInfo.InvariantCulture)}");
+        // From the counters, not the results: a stored scan that kept records unparsed has no results for them.
+        var bySeverity = Enum.GetValues<Severity>().Select(s => $"{s.ToName()} {c.Failures(s).ToString(CultureInfo.InvariantCulture)}");
         output.WriteLine("failures by severity: " + string.Join("  ", bySeverity));
-        var byCloud = ProviderNames.All.Select(p => $"{p.ToName()} {clouds[(int)p].ToString(CultureInfo.InvariantCulture)}");
+        var byCloud = ProviderNames.All.Select(p => $"{p.ToName()} {c.Failures(p).ToString(CultureInfo.InvariantCulture)}");
         output.WriteLine("failures by cloud:    " + string.Join("  ", byCloud));
     }
 }

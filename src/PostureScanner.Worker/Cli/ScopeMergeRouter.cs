@@ -19,7 +19,7 @@ namespace PostureScanner.Worker.Cli;
 /// the scan's thread (<see cref="EvaluationStager"/>: strings and hashes, no native JSON) unless its
 /// resource is unchanged, and rows cross to the merge in batches, so memory holds a few batches per
 /// scope and the hand-off costs nothing per row. Nothing is committed until the whole input has been
-/// read: only then does <see cref="CompleteAsync"/> finish the merges (one transaction per scope, a few
+/// read: only then does <see cref="CompleteAsync(string?, CancellationToken)"/> finish the merges (one transaction per scope, a few
 /// side by side) or, when an input could not be read whole, cancel them all and record the scopes as
 /// failed. Each streaming merge holds one connection, so beyond <c>maxStreams</c> scopes the staged rows
 /// of further scopes are buffered in memory and merged after the stream ends.
@@ -64,6 +64,18 @@ internal sealed class ScopeMergeRouter : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Tells the resource's scope that the resource is evaluated (<see cref="EvaluationStager.NoteResource"/>):
+    /// the stager then knows how many resources each record made. Called by the pipeline, on the scan's thread.
+    /// </summary>
+    public void NoteResource(Resource resource, int excluded)
+    {
+        if (_sinks.TryGetValue(resource.Raw.Scope, out var sink))
+        {
+            sink.Stager.NoteResource(resource, excluded, sink.Batch);
+        }
+    }
+
     /// <summary>Routes one evaluation (not detached: the stager reads the resource's attributes and raw record) to its scope's merge.</summary>
     public async ValueTask WriteAsync(Evaluation evaluation, CancellationToken cancellationToken)
     {
@@ -88,8 +100,34 @@ internal sealed class ScopeMergeRouter : IAsyncDisposable
     /// and every scope is recorded as failed with the reason, so nothing in this scan resolves or deletes
     /// anything.
     /// </summary>
-    public async Task<IReadOnlyList<ScopeMergeResult>> CompleteAsync(string? failure, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ScopeMergeResult>> CompleteAsync(string? failure, CancellationToken cancellationToken) =>
+        await CompleteAsync(failure, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="CompleteAsync(string?, CancellationToken)"/>, with the resources of records the scan
+    /// kept unparsed (<see cref="RecordKeeper.Kept"/>): each scope takes them as present and unchanged
+    /// before moves are settled (a scope only kept records of is still merged).
+    /// </summary>
+    public async Task<IReadOnlyList<ScopeMergeResult>> CompleteAsync(string? failure, IReadOnlyDictionary<string, List<StoredRecordResource>>? kept,
+        CancellationToken cancellationToken)
     {
+        // A scope the scan only kept records of was read all the same: it is merged (or recorded as failed).
+        if (kept is not null)
+        {
+            foreach (var (scope, resources) in kept)
+            {
+                if (!_sinks.TryGetValue(scope, out var sink))
+                {
+                    sink = await OpenAsync(scope, cancellationToken);
+                }
+
+                foreach (var resource in resources)
+                {
+                    sink.Stager.Keep(resource.KeyHash, resource.Id, EvaluationCounts.Evaluations(resource.Counts));
+                }
+            }
+        }
+
         if (failure is not null)
         {
             var failed = new List<ScopeMergeResult>();

@@ -6,6 +6,7 @@ using PostureScanner.Core.Evaluation;
 using PostureScanner.Core.Inventory;
 using PostureScanner.Core.Policy;
 using PostureScanner.Core.Scanning;
+using PostureScanner.Postgres.Findings;
 
 namespace PostureScanner.Worker.Cli;
 
@@ -22,21 +23,38 @@ namespace PostureScanner.Worker.Cli;
 /// </summary>
 internal static class StoredScan
 {
+    /// <summary>
+    /// Runs the scan into the store. With <c>keepRecords</c> (the caller writes no per-result report, only
+    /// the summary), records the target's previous merges stored, byte for byte, under the same control-set
+    /// hash are kept unparsed and counted from the store (see <see cref="RecordKeeper"/>); the results
+    /// collection then stays empty.
+    /// </summary>
     public static async Task<(ScanOutcome Outcome, StoreOutcome Store)> RunAsync(ScanContent content, ScanPolicy policy, IReadOnlyList<string> paths,
-        IReadOnlyList<string> unreadablePaths, bool includePasses, ScanProgress? progress, TimeProvider time, StoreSession session, string target,
-        ScanHooks? hooks, CancellationToken cancellationToken)
+        IReadOnlyList<string> unreadablePaths, bool includePasses, bool keepRecords, ScanProgress? progress, TimeProvider time, StoreSession session,
+        string target, ScanHooks? hooks, CancellationToken cancellationToken)
     {
         var controls = policy.Compile(content.Controls, content.Catalog);
         var startedAt = time.GetUtcNow();
         var evaluator = new Evaluator(controls, startedAt);
-        var pipeline = new ScanPipeline(new Core.Mapping.Normalizer(content.Mappings), evaluator, policy);
-        var reader = new SnapshotReader(SnapshotScan.Formats);
-        var scan = await session.Store.BeginScanAsync(target, ControlSetHash(controls), cancellationToken);
+        var scan = await session.Store.BeginScanAsync(target, ControlSetHash(controls, policy, content.Fingerprint), cancellationToken);
 
         // Each scope's merge expires suppressions first; doing it once here keeps the concurrent merges from racing on the same rows.
         await session.Store.ExpireSuppressionsAsync(cancellationToken);
         var results = new ResultSpool(controls);
         await using var router = new ScopeMergeRouter(session.Store, scan, session.MaxScopeStreams, StoreSession.MaxParallelMerges, cancellationToken);
+        var pipeline = new ScanPipeline(new Core.Mapping.Normalizer(content.Mappings), evaluator, policy) { ResourceEvaluated = router.NoteResource };
+
+        // Records are always hashed (their resources store the hash); kept only without a report to write,
+        // and never for types a clock-reading control evaluates (the same record can fail tomorrow).
+        var stored = StoredRecords.None;
+        if (keepRecords)
+        {
+            var clockTypes = controls.Where(c => c.Definition.ReadsClock).Select(c => c.Definition.ResourceType).ToHashSet(StringComparer.Ordinal);
+            stored = (await session.Store.LoadStoredRecordsAsync(scan, cancellationToken)).Without(r => clockTypes.Contains(r.Type));
+        }
+
+        var keeper = new RecordKeeper(stored, pipeline.Counters);
+        var reader = new SnapshotReader(SnapshotScan.Formats) { Records = keeper };
 
         var records = reader.ReadAsync(paths, cancellationToken);
         if (hooks?.Records is { } rewrite)
@@ -48,7 +66,7 @@ internal static class StoredScan
         {
             hooks?.Evaluation?.Invoke(evaluation);
             await router.WriteAsync(evaluation, cancellationToken);
-            if (includePasses || evaluation.Status != EvaluationStatus.Pass)
+            if (!keepRecords && (includePasses || evaluation.Status != EvaluationStatus.Pass))
             {
                 results.Add(evaluation.Detach());
             }
@@ -59,7 +77,7 @@ internal static class StoredScan
         var bad = unreadablePaths.Concat(reader.Inputs.Where(i => i.Error is not null).Select(i => i.Path)).ToList();
         var failure = bad.Count == 0 ? null
             : $"not merged: {string.Join(", ", bad)} could not be read whole, and unread records may belong to any scope of this scan; findings keep their state";
-        var scopes = await router.CompleteAsync(failure, cancellationToken);
+        var scopes = await router.CompleteAsync(failure, keeper.Kept, cancellationToken);
         if (failure is not null && scopes.Count == 0)
         {
             // Nothing was read at all: record why, so `posture scans list` explains the failed scan.
@@ -73,12 +91,21 @@ internal static class StoredScan
     }
 
     /// <summary>
-    /// SHA-256 over the compiled controls (id, effective severity, resource type, NIST ids, bound parameters,
-    /// check), so two scans with different policies or libraries are told apart.
+    /// SHA-256 over the compiled controls (id, effective severity, resource type, NIST ids, bound parameters),
+    /// the policy's exclusions and the content's fingerprint (every control and mapping file, the scanner's
+    /// build), so two scans with different policies, libraries or scanners are told apart; a scan keeps
+    /// records unparsed only from resources last merged under the same hash.
     /// </summary>
-    public static string ControlSetHash(IReadOnlyList<CompiledControl> controls)
+    public static string ControlSetHash(IReadOnlyList<CompiledControl> controls, ScanPolicy policy, string contentFingerprint)
     {
-        var text = new StringBuilder();
+        ArgumentNullException.ThrowIfNull(policy);
+        var text = new StringBuilder(contentFingerprint).Append('\n');
+        foreach (var exclusion in policy.Exclusions)
+        {
+            text.Append("exclude|").Append(exclusion.ResourcePattern).Append('|').Append(exclusion.TagKey).Append('|').Append(exclusion.TagValue)
+                .Append('|').AppendJoin(',', exclusion.Controls).Append('\n');
+        }
+
         foreach (var c in controls.OrderBy(c => c.Definition.Id, StringComparer.Ordinal))
         {
             text.Append(c.Definition.Id).Append('|').Append(c.Severity.ToName()).Append('|').Append(c.Definition.ResourceType).Append('|')

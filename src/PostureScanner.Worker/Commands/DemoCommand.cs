@@ -83,7 +83,7 @@ internal static class DemoCommand
                 });
             }
 
-            var (outcome, second) = await StoredScan.RunAsync(content, ScanPolicy.Default, [folder], [], includePasses: false, progress: null, cli.Time,
+            var (outcome, second) = await StoredScan.RunAsync(content, ScanPolicy.Default, [folder], [], includePasses: false, keepRecords: false, progress: null, cli.Time,
                 session, Target, dayTwo.DayTwoHooks(), cancellationToken);
             using var dayTwoOutcome = outcome;
             var c = outcome.Counters;

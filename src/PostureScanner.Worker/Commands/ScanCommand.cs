@@ -1,6 +1,5 @@
 using System.CommandLine;
 using PostureScanner.Core.Controls;
-using PostureScanner.Core.Evaluation;
 using PostureScanner.Core.Policy;
 using PostureScanner.Postgres.Options;
 using PostureScanner.Worker.Cli;
@@ -21,7 +20,7 @@ internal static class ScanCommand
             AllowMultipleArgumentsPerToken = true,
         };
         var policy = new Option<string?>("--policy") { Description = "Policy YAML: control selection, severity/parameter overrides, exclusions" };
-        var format = CommonOptions.Format("table", "table", "json", "sarif", "csv");
+        var format = CommonOptions.Format("table", "table", "json", "sarif", "csv", "summary");
         var output = new Option<string?>("--output", "-o") { Description = "Write the report to this file instead of stdout" };
         var failOn = new Option<string?>("--fail-on") { Description = "Exit 1 when a failure at or above this severity is found: critical, high, medium, low" };
         failOn.AcceptOnlyFromAmong(FailOnLevels);
@@ -97,15 +96,25 @@ internal static class ScanCommand
         }
         else
         {
-            (outcome, stored) = await StoredScan.RunAsync(content, policy, paths.Except(missing).ToList(), missing, includePasses, progress, cli.Time,
+            // Only the summary to write: unchanged records need not even be parsed (see RecordKeeper).
+            (outcome, stored) = await StoredScan.RunAsync(content, policy, paths.Except(missing).ToList(), missing, includePasses,
+                keepRecords: format == "summary", progress, cli.Time,
                 store.Session, store.Target, store.Hooks, cancellationToken);
         }
 
         using var ownedOutcome = outcome;
 
         // Machine formats on stdout keep the human summary on stderr, so pipes get clean JSON/SARIF.
-        var summary = format == "table" && outputPath is null ? cli.Out : cli.Error;
-        if (format == "table")
+        var summary = format is "table" or "summary" && outputPath is null ? cli.Out : cli.Error;
+        if (format == "summary")
+        {
+            if (outputPath is not null)
+            {
+                await using var file = new StreamWriter(outputPath);
+                ScanSummaryWriter.WriteSummary(file, outcome, progress.Elapsed);
+            }
+        }
+        else if (format == "table")
         {
             if (outputPath is null)
             {
@@ -137,7 +146,7 @@ internal static class ScanCommand
         }
 
         if (failOn is not null && Vocabulary.TryParseSeverity(failOn, out var threshold)
-            && outcome.Results.Any(r => r.Status == EvaluationStatus.Fail && r.Severity <= threshold))
+            && Enum.GetValues<Severity>().Any(s => s <= threshold && outcome.Counters.Failures(s) > 0))
         {
             return (ExitCodes.Findings, stored);
         }

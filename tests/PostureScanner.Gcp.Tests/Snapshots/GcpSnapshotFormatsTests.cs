@@ -81,6 +81,44 @@ public sealed class GcpSnapshotFormatsTests : IDisposable
     }
 
     [Fact]
+    public async Task Read_WithAFilterKeepingEverything_OnlyRecordsThatStandAloneAreOffered_JoinedOnesAreStillRead()
+    {
+        // A re-scan keeps unchanged records unparsed. A policy-only record must still be held for its
+        // resource, and a resource whose policy is held must still be joined with it: neither may be kept.
+        _temp.Write("resources.jsonl", File.ReadAllBytes(Samples.Path("_derived", "export-resources.jsonl")));
+        _temp.Write("iam.jsonl", File.ReadAllBytes(Samples.Path("_derived", "export-iam-policies.jsonl")));
+        var filter = new KeepEverything();
+        var reader = new SnapshotReader(GcpSnapshotFormats.All) { Records = filter };
+
+        var assets = new List<RawAsset>();
+        await foreach (var asset in reader.ReadAsync([_temp.Path], CancellationToken.None))
+        {
+            assets.Add(asset);
+        }
+
+        // Four resource records: the bucket and the project have a held policy (read, joined), two stand
+        // alone (kept); the policy without a resource comes out at the end as before.
+        Assert.Equal(new[] { Bucket, Project, Orphan }.Order(StringComparer.Ordinal), assets.Select(a => a.NativeId).Order(StringComparer.Ordinal));
+        Assert.Equal(2, filter.Offered);
+        Assert.All(assets, a => Assert.Null(a.RecordHash));
+        Assert.Contains("allUsers", assets.Single(a => a.NativeId == Bucket).Data
+            .SelectToken("iamPolicy.bindings[?(@.role == 'roles/storage.legacyBucketReader')].members")!.Values<string>());
+        // Kept records count as read (policies held for their resources count where they come out).
+        Assert.Equal([0L, 4L], reader.Inputs.Select(i => i.Resources));
+    }
+
+    private sealed class KeepEverything : IRecordFilter
+    {
+        public int Offered { get; private set; }
+
+        public bool TryKeep(UInt128 recordHash)
+        {
+            Offered++;
+            return true;
+        }
+    }
+
+    [Fact]
     public async Task Read_IamPolicyFileAlone_EmitsEveryPolicyAtTheEnd()
     {
         var (assets, inputs) = await Samples.ReadAsync(Samples.Path("storage.googleapis.com__Bucket.IAM_POLICY", "policylib-3.json"));

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Text.Json;
 using Npgsql;
 using PostureScanner.Testing;
@@ -11,9 +12,11 @@ public sealed class ScanCommandStoreTests : IClassFixture<PostgresFixture>, IDis
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("posture-store-");
     private readonly StoreCli _cli;
     private readonly string _connectionString;
+    private readonly PostgresFixture _fixture;
 
     public ScanCommandStoreTests(PostgresFixture fixture)
     {
+        _fixture = fixture;
         _connectionString = fixture.ConnectionString;
         _cli = new StoreCli(fixture.ConnectionString);
     }
@@ -95,6 +98,103 @@ public sealed class ScanCommandStoreTests : IClassFixture<PostgresFixture>, IDis
         Assert.True(await CountAsync("select count(*) from finding_events where scan_id = $1", scans[1]) > 0, "day two changed nothing: the test proves nothing");
         Assert.Equal(0, await CountAsync("select count(*) from findings where last_scan_id = $1", scans[2]));
         Assert.Equal(0, await CountAsync("select count(*) from finding_events where scan_id = $1", scans[2]));
+    }
+
+    [Fact]
+    public async Task Scan_SummaryFormat_KeepsUnchangedRecordsUnparsed_AndStoresAndCountsWhatAFullScanDoes()
+    {
+        // Two stores, the same two days: one re-scans with --format summary (unchanged records are kept
+        // unparsed and counted from the store), the other with a JSON report (every record evaluated).
+        // Counts, merge figures and every stored finding must be the same. (Two databases: a resource is
+        // one resource in a store, whichever target scans it.)
+        var day1 = Path.Combine(_dir.FullName, "day1");
+        var day2 = Path.Combine(_dir.FullName, "day2");
+        Assert.Equal(0, (await Cli.CliRunner.RunAsync("dev", "generate", "--output", day1, "--resources", "3000", "--seed", "11")).ExitCode);
+        Assert.Equal(0, (await Cli.CliRunner.RunAsync("dev", "generate", "--output", day2, "--resources", "3000", "--seed", "11", "--change-percent", "5")).ExitCode);
+        var keptStore = await _fixture.CreateDatabaseAsync("kept");
+        var fullStore = await _fixture.CreateDatabaseAsync("full");
+        foreach (var store in (string[])[keptStore, fullStore])
+        {
+            var first = await new StoreCli(store).RunAsync("scan", "--snapshot", day1, "--target", "gen", "--format", "summary");
+            Assert.True(first.ExitCode is 0 or 1, first.Error);
+            Assert.DoesNotContain("unchanged:", first.Out, StringComparison.Ordinal);
+        }
+
+        var kept = await new StoreCli(keptStore).RunAsync("scan", "--snapshot", day2, "--target", "gen", "--format", "summary");
+        var full = await new StoreCli(fullStore).RunAsync("scan", "--snapshot", day2, "--target", "gen", "--format", "json", "--output", Path.Combine(_dir.FullName, "full.json"));
+        Assert.True(kept.ExitCode is 0 or 1, kept.Error);
+        Assert.True(full.ExitCode is 0 or 1, full.Error);
+
+        static string[] Figures(string output) => [.. output.Split('\n')
+            .Where(l => l.StartsWith("evaluations:", StringComparison.Ordinal) || l.StartsWith("failures by", StringComparison.Ordinal)
+                        || l.StartsWith("merge:", StringComparison.Ordinal))
+            .Select(l => l.TrimEnd())];
+        static string Scanned(string output) => output.Split('\n').Single(l => l.StartsWith("scanned ", StringComparison.Ordinal)).Split(" in ")[0];
+        Assert.Equal(4, Figures(full.Error).Length);
+        Assert.Equal(Figures(full.Error), Figures(kept.Out));
+        Assert.Equal(Scanned(full.Error), Scanned(kept.Out));
+        var unchanged = long.Parse(Regex.Match(kept.Out, @"unchanged: ([\d,]+) records").Groups[1].Value.Replace(",", "", StringComparison.Ordinal),
+            System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(unchanged, 1500, 2950);
+        Assert.Equal(await FindingStatesAsync(fullStore), await FindingStatesAsync(keptStore));
+
+        // Nothing changed since: more records are kept, and still nothing is written.
+        var again = await new StoreCli(keptStore).RunAsync("scan", "--snapshot", day2, "--target", "gen", "--format", "summary");
+        Assert.Equal(Figures(full.Error)[..3], Figures(again.Out)[..3]);
+        Assert.Contains("findings 0 new, 0 changed, 0 resolved, 0 no longer present", again.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Scan_SummaryFormat_RecordOfATypeWithAClockControlOrUnderAnotherPolicy_IsEvaluatedAgain()
+    {
+        // compute-instance-max-age reads the clock (within-days): the same instance record can fail next
+        // month, so it is never kept. A volume is kept, until the policy changes what evaluating it means.
+        File.Copy(RepoPaths.Combine("tests", "PostureScanner.Controls.Tests", "Fixtures", "compute-instance-max-age", "aws", "pass.json"),
+            Path.Combine(_dir.FullName, "instance.json"));
+        File.Copy(RepoPaths.Combine("tests", "PostureScanner.Controls.Tests", "Fixtures", "block-storage-encrypted", "aws", "fail.json"),
+            Path.Combine(_dir.FullName, "volume.json"));
+        var policy = Path.Combine(_dir.FullName, "..", $"{_dir.Name}-policy.yaml");
+        await File.WriteAllTextAsync(policy, "overrides:\n  block-storage-encrypted: { severity: critical }\n");
+        try
+        {
+            async Task<string> ScanAsync(params string[] extra)
+            {
+                var result = await _cli.RunAsync(["scan", "--snapshot", _dir.FullName, "--target", "clock", "--format", "summary", .. extra]);
+                Assert.True(result.ExitCode is 0 or 1, result.Error);
+                return result.Out;
+            }
+
+            Assert.DoesNotContain("unchanged:", await ScanAsync(), StringComparison.Ordinal);
+            Assert.Contains("unchanged: 1 records", await ScanAsync(), StringComparison.Ordinal);
+            var repoliced = await ScanAsync("--policy", policy);
+            Assert.DoesNotContain("unchanged:", repoliced, StringComparison.Ordinal);
+            Assert.Contains("critical 1", repoliced, StringComparison.Ordinal);
+            Assert.Contains("unchanged: 1 records", await ScanAsync("--policy", policy), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(policy);
+        }
+    }
+
+    private static async Task<List<string>> FindingStatesAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            select f.fingerprint || ' ' || f.status || ' ' || f.severity || ' ' || (f.resolved_at is null) || ' ' || (f.missing_since is null)
+                   || ' ' || coalesce(f.resolution, '-') || ' ' || f.evidence::text || ' ' || r.record_hash::text || ' ' || r.evaluation_counts::text
+            from findings f join resources r on r.id = f.resource_id
+            order by f.fingerprint
+            """, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var states = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            states.Add(reader.IsDBNull(0) ? "(null: a finding without record hash)" : reader.GetString(0));
+        }
+
+        return states;
     }
 
     [Fact]

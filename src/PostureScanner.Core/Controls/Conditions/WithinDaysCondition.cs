@@ -9,6 +9,8 @@ namespace PostureScanner.Core.Controls.Conditions;
 /// </summary>
 public sealed record WithinDaysCondition(string Attribute, Operand Days) : AttributeCondition(Attribute)
 {
+    public override bool ReadsClock => true;
+
     protected override Func<EvaluationContext, JToken, Truth> CompileTest(CompileContext context)
     {
         var days = context.Resolve(Days);
