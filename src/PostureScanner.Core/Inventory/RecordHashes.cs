@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.IO.Hashing;
 using System.Text;
 
@@ -10,10 +11,12 @@ namespace PostureScanner.Core.Inventory;
 /// </summary>
 public static class RecordHashes
 {
+    private static readonly ConcurrentDictionary<string, long> Seeds = new(StringComparer.Ordinal);
+
     public static UInt128 Of(ReadOnlySpan<byte> record, string format)
     {
         ArgumentNullException.ThrowIfNull(format);
-        var seed = (long)XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(format));
+        var seed = Seeds.GetOrAdd(format, static f => (long)XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(f)));
         return XxHash128.HashToUInt128(record, seed);
     }
 }

@@ -22,17 +22,12 @@ public sealed class SnapshotSession
     public bool TryKeep(ReadOnlySpan<byte> record, string format, bool keepable, out UInt128? hash)
     {
         hash = null;
-        if (Records is not { } filter)
+        if (Records is not { } filter || !keepable)
         {
             return false;
         }
 
         var value = RecordHashes.Of(record, format);
-        if (!keepable)
-        {
-            return false;
-        }
-
         if (filter.TryKeep(value))
         {
             KeptRecords++;

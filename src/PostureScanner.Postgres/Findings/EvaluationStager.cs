@@ -41,6 +41,14 @@ public sealed class EvaluationStager
         _known = known ?? ScopeDigests.None;
     }
 
+    /// <summary>
+    /// Keys of this scope's resources that records kept unparsed already stand for, as the scan read them
+    /// (filled by the scan as it keeps records, taken by <see cref="Keep"/> when the scope completes): a
+    /// resource read later from another record is a later copy, dropped as any copy is, so the first
+    /// record of a resource wins whether it was parsed or kept.
+    /// </summary>
+    public ISet<UInt128>? KeptKeys { get; init; }
+
     /// <summary>Evaluations of every resource taken (staged or unchanged); later copies of a resource are not counted.</summary>
     public int Evaluations { get; private set; }
 
@@ -205,7 +213,7 @@ public sealed class EvaluationStager
         pending.Resource = resource;
         pending.Key = ResourceKey(resource);
         pending.KeyHash = ScopeDigests.KeyOf(resource.Provider.ToName(), pending.Key);
-        pending.Skip = !_seenResources.Add(pending.KeyHash);
+        pending.Skip = KeptKeys?.Contains(pending.KeyHash) == true || !_seenResources.Add(pending.KeyHash);
         pending.Evaluations.Clear();
     }
 

@@ -16,6 +16,7 @@ internal sealed class RecordKeeper : IRecordFilter
     private readonly StoredRecords _records;
     private readonly ScanCounters _counters;
     private readonly Dictionary<string, List<StoredRecordResource>> _kept = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<UInt128>> _keptKeys = new(StringComparer.Ordinal);
 
     public RecordKeeper(StoredRecords records, ScanCounters counters)
     {
@@ -25,6 +26,17 @@ internal sealed class RecordKeeper : IRecordFilter
 
     /// <summary>Per scope, the stored resources of the records kept so far.</summary>
     public IReadOnlyDictionary<string, List<StoredRecordResource>> Kept => _kept;
+
+    /// <summary>The keys of <paramref name="scope"/>'s resources kept so far, filled as records are kept (see <see cref="EvaluationStager.KeptKeys"/>).</summary>
+    public HashSet<UInt128> KeptKeys(string scope)
+    {
+        if (!_keptKeys.TryGetValue(scope, out var keys))
+        {
+            _keptKeys[scope] = keys = [];
+        }
+
+        return keys;
+    }
 
     public bool TryKeep(UInt128 recordHash)
     {
@@ -39,8 +51,10 @@ internal sealed class RecordKeeper : IRecordFilter
             _kept[record.Scope] = scope = [];
         }
 
+        var keys = KeptKeys(record.Scope);
         foreach (var resource in record.Stored)
         {
+            keys.Add(resource.KeyHash);
             var provider = ProviderNames.TryParse(resource.Provider, out var p) ? p : throw new InvalidOperationException($"stored provider '{resource.Provider}'");
             var counts = resource.Counts as int[] ?? [.. resource.Counts];
             _counters.AddKept(provider, counts.AsSpan(0, 4), counts.AsSpan(4));

@@ -47,6 +47,9 @@ internal sealed class ScopeMergeRouter : IAsyncDisposable
         _cancellationToken = cancellationToken;
     }
 
+    /// <summary>Per scope, the keys of resources that records kept unparsed stand for (see <see cref="EvaluationStager.KeptKeys"/>).</summary>
+    public Func<string, ISet<UInt128>>? KeptKeys { get; init; }
+
     /// <summary>Scopes seen so far, in order of first record.</summary>
     public IReadOnlyList<string> Scopes => _order.Select(s => s.Scope).ToList();
 
@@ -199,7 +202,8 @@ internal sealed class ScopeMergeRouter : IAsyncDisposable
     private async Task<ScopeSink> OpenAsync(string scope, CancellationToken cancellationToken)
     {
         var digests = await _store.LoadScopeDigestsAsync(_scan, scope, cancellationToken);
-        var sink = new ScopeSink(scope, new EvaluationStager(digests), CancellationTokenSource.CreateLinkedTokenSource(_cancellationToken));
+        var sink = new ScopeSink(scope, new EvaluationStager(digests) { KeptKeys = KeptKeys?.Invoke(scope) },
+            CancellationTokenSource.CreateLinkedTokenSource(_cancellationToken));
         if (_streams < _maxStreams)
         {
             _streams++;

@@ -41,7 +41,11 @@ internal static class StoredScan
         // Each scope's merge expires suppressions first; doing it once here keeps the concurrent merges from racing on the same rows.
         await session.Store.ExpireSuppressionsAsync(cancellationToken);
         var results = new ResultSpool(controls);
-        await using var router = new ScopeMergeRouter(session.Store, scan, session.MaxScopeStreams, StoreSession.MaxParallelMerges, cancellationToken);
+        RecordKeeper? keeper = null;
+        await using var router = new ScopeMergeRouter(session.Store, scan, session.MaxScopeStreams, StoreSession.MaxParallelMerges, cancellationToken)
+        {
+            KeptKeys = scope => keeper!.KeptKeys(scope),
+        };
         var pipeline = new ScanPipeline(new Core.Mapping.Normalizer(content.Mappings), evaluator, policy) { ResourceEvaluated = router.NoteResource };
 
         // Records are always hashed (their resources store the hash); kept only without a report to write,
@@ -53,7 +57,7 @@ internal static class StoredScan
             stored = (await session.Store.LoadStoredRecordsAsync(scan, cancellationToken)).Without(r => clockTypes.Contains(r.Type));
         }
 
-        var keeper = new RecordKeeper(stored, pipeline.Counters);
+        keeper = new RecordKeeper(stored, pipeline.Counters);
         var reader = new SnapshotReader(SnapshotScan.Formats) { Records = keeper };
 
         var records = reader.ReadAsync(paths, cancellationToken);

@@ -34,6 +34,51 @@ public sealed class EvaluationStagerTests
         Assert.Equal((2, 1), (stager.Evaluations, stager.Resources));
     }
 
+    [Theory]
+    [InlineData(true, 0, true)]
+    [InlineData(true, 1, false)]
+    [InlineData(false, 0, false)]
+    public void NoteResource_TheRecordHashIsStoredOnlyWhenEveryResourceIsReportedAndNoneHadAnExclusion(bool noted, int excluded, bool stored)
+    {
+        // A later scan counts a record it keeps unparsed from its rows: they must account for everything.
+        var plain = Bucket("a", encrypted: false);
+        var bucket = plain with { Raw = plain.Raw with { RecordHash = 42 } };
+        var stager = new EvaluationStager();
+        var rows = new List<StagedEvaluation>();
+        foreach (var evaluation in Evaluate(bucket))
+        {
+            stager.Add(evaluation, rows);
+        }
+
+        if (noted)
+        {
+            stager.NoteResource(bucket, excluded, rows);
+        }
+
+        stager.Complete(rows);
+
+        var resource = rows[0].Resource!;
+        Assert.Equal(stored, resource.RecordHash is not null);
+        Assert.Equal(1, resource.RecordResources);
+        Assert.Equal([1, 1, 0, 0, 0, 1, 0, 0, 0], resource.EvaluationCounts);
+    }
+
+    [Fact]
+    public void KeptKeys_AResourceAKeptRecordAlreadyStandsFor_IsACopyWhenReadAgain_AndIsKeptOnce()
+    {
+        var bucket = Bucket("a", encrypted: false);
+        var key = ScopeDigests.KeyOf("aws", EvaluationStager.ResourceKey(bucket));
+        var stager = new EvaluationStager { KeptKeys = new HashSet<UInt128> { key } };
+
+        var rows = StageAll(stager, Evaluate(bucket, Bucket("b", encrypted: false)));
+
+        Assert.Equal(["arn:aws:s3:::b"], rows.Where(r => r.Resource is not null).Select(r => r.Resource!.NativeId));
+        Assert.True(stager.Keep(key, 7, evaluations: 2));
+        Assert.False(stager.Keep(key, 7, evaluations: 2));
+        Assert.Equal([7L], stager.UnchangedResourceIds);
+        Assert.Equal((2, 4), (stager.Resources, stager.Evaluations));
+    }
+
     [Fact]
     public void Add_OneRecordThatIsTwoResources_StagesBoth()
     {
