@@ -39,9 +39,6 @@ public sealed record ControlDefinition
 
     public required string File { get; init; }
 
-    /// <summary>True when the check or the applicability reads the clock (see <see cref="Condition.ReadsClock"/>).</summary>
-    public bool ReadsClock => Check.ReadsClock || When?.ReadsClock == true;
-
     /// <summary>Top-level attributes the control reads (check and applicability).</summary>
     public IReadOnlySet<string> AttributesRead
     {

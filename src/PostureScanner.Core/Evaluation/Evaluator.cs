@@ -44,12 +44,15 @@ public sealed class Evaluator
         }
     }
 
-    /// <summary>Evaluates one control; null when its applicability (<c>when</c>) is false.</summary>
-    public Evaluation? Evaluate(CompiledControl control, Resource resource)
+    /// <summary>
+    /// Evaluates one control; null when its applicability (<c>when</c>) is false. With <paramref name="horizon"/>,
+    /// notes until when the clock cannot change the outcome (applicability included).
+    /// </summary>
+    public Evaluation? Evaluate(CompiledControl control, Resource resource, ClockHorizon? horizon = null)
     {
         var evidence = new Dictionary<string, JToken?>(StringComparer.Ordinal);
         var reasons = new List<string>();
-        var context = new EvaluationContext(path => JsonPaths.Lookup(resource.Attributes, path), evidence, reasons, _now);
+        var context = new EvaluationContext(path => JsonPaths.Lookup(resource.Attributes, path), evidence, reasons, _now, horizon);
         try
         {
             if (control.When is { } when)

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using PostureScanner.Core.Controls.Conditions;
 using PostureScanner.Core.Inventory;
 using PostureScanner.Core.Mapping;
 using PostureScanner.Core.Policy;
@@ -27,10 +28,11 @@ public sealed class ScanPipeline
 
     /// <summary>
     /// Called once each resource is evaluated, with the number of its evaluations a policy exclusion left
-    /// out, before the pipeline moves on (a resource without evaluations too): the store counts the
-    /// resources a record made.
+    /// out and until when the clock cannot change its evaluations (<see cref="ClockHorizon"/>; null:
+    /// never), before the pipeline moves on (a resource without evaluations too): the store counts the
+    /// resources a record made, and knows how long its stored evaluations hold.
     /// </summary>
-    public Action<Resource, int>? ResourceEvaluated { get; init; }
+    public Action<Resource, int, DateTimeOffset?>? ResourceEvaluated { get; init; }
 
     /// <summary>
     /// Streams evaluations, one native record in memory at a time. (Reading on a second task ahead of
@@ -47,6 +49,7 @@ public sealed class ScanPipeline
 
     private async IAsyncEnumerable<Evaluation.Evaluation> EvaluateAsync(ConfiguredCancelableAsyncEnumerable<RawAsset> assets)
     {
+        var horizon = new ClockHorizon();
         await foreach (var asset in assets)
         {
             Counters.AddRecord();
@@ -56,6 +59,7 @@ public sealed class ScanPipeline
                 mapped = true;
                 Counters.AddResource();
                 var excluded = 0;
+                horizon.Reset();
                 foreach (var control in _evaluator.For(resource))
                 {
                     if (_policy.Excludes(control.Definition, resource) is not null)
@@ -65,14 +69,14 @@ public sealed class ScanPipeline
                         continue;
                     }
 
-                    if (_evaluator.Evaluate(control, resource) is { } evaluation)
+                    if (_evaluator.Evaluate(control, resource, horizon) is { } evaluation)
                     {
                         Counters.Add(evaluation);
                         yield return evaluation;
                     }
                 }
 
-                ResourceEvaluated?.Invoke(resource, excluded);
+                ResourceEvaluated?.Invoke(resource, excluded, horizon.Until);
             }
 
             if (!mapped)

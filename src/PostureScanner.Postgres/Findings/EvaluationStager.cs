@@ -29,12 +29,15 @@ public sealed class EvaluationStager
     private readonly List<PendingResource> _resources = [];
     private readonly List<long> _unchanged = [];
     private readonly List<long> _movedOut = [];
+    private readonly HashSet<long> _kept = [];
+    private readonly HashSet<long> _parsed = [];
     private readonly Dictionary<string, string> _controlTypes = new(StringComparer.Ordinal);
     private IReadOnlyDictionary<string, string>? _scanControlTypes;
     private RawAsset? _record;
     private int _pendingCount;
     private int _recordResources;
     private bool _recordExcluded;
+    private DateTimeOffset? _recordStableUntil;
 
     public EvaluationStager(ScopeDigests? known = null)
     {
@@ -42,12 +45,12 @@ public sealed class EvaluationStager
     }
 
     /// <summary>
-    /// Keys of this scope's resources that records kept unparsed already stand for, as the scan read them
-    /// (filled by the scan as it keeps records, taken by <see cref="Keep"/> when the scope completes): a
-    /// resource read later from another record is a later copy, dropped as any copy is, so the first
+    /// Ids of this scope's stored resources that records kept unparsed already stand for, as the scan read
+    /// them (filled by the scan as it keeps records, taken by <see cref="Keep"/> when the scope completes):
+    /// a resource read later from another record is a later copy, dropped as any copy is, so the first
     /// record of a resource wins whether it was parsed or kept.
     /// </summary>
-    public ISet<UInt128>? KeptKeys { get; init; }
+    public ISet<long>? KeptIds { get; init; }
 
     /// <summary>Evaluations of every resource taken (staged or unchanged); later copies of a resource are not counted.</summary>
     public int Evaluations { get; private set; }
@@ -99,7 +102,7 @@ public sealed class EvaluationStager
             stager._movedOut.Clear();
             foreach (var (key, id) in stager._known.Resources)
             {
-                if (stager._seenResources.Contains(key))
+                if (stager._seenResources.Contains(key) || stager._kept.Contains(id))
                 {
                     continue;
                 }
@@ -146,11 +149,12 @@ public sealed class EvaluationStager
 
     /// <summary>
     /// Told by the scan once each resource is evaluated (with or without evaluations): how many resources
-    /// the record made, and whether a policy exclusion left evaluations out. A record whose resources are
-    /// all counted and none excluded can later be kept unparsed (<see cref="Keep"/>) and counted from the
+    /// the record made, whether a policy exclusion left evaluations out, and until when the clock cannot
+    /// change its evaluations. A record whose resources are all counted and none excluded can later be
+    /// kept unparsed (<see cref="Keep"/>, until the earliest of those instants) and counted from the
     /// store; without these calls its rows carry no record hash.
     /// </summary>
-    public void NoteResource(Resource resource, int excluded, ICollection<StagedEvaluation> rows)
+    public void NoteResource(Resource resource, int excluded, DateTimeOffset? stableUntil, ICollection<StagedEvaluation> rows)
     {
         ArgumentNullException.ThrowIfNull(resource);
         ArgumentNullException.ThrowIfNull(rows);
@@ -162,6 +166,10 @@ public sealed class EvaluationStager
 
         _recordResources++;
         _recordExcluded |= excluded > 0;
+        if (stableUntil is { } until && (_recordStableUntil is not { } earliest || until < earliest))
+        {
+            _recordStableUntil = until;
+        }
     }
 
     /// <summary>
@@ -169,9 +177,9 @@ public sealed class EvaluationStager
     /// stored): present and unchanged, like a resource whose digest matched. False when the scope already
     /// took it from another record of this scan.
     /// </summary>
-    public bool Keep(UInt128 keyHash, long id, int evaluations)
+    public bool Keep(long id, int evaluations)
     {
-        if (!_seenResources.Add(keyHash))
+        if (!_kept.Add(id) || _parsed.Contains(id))
         {
             return false;
         }
@@ -213,7 +221,12 @@ public sealed class EvaluationStager
         pending.Resource = resource;
         pending.Key = ResourceKey(resource);
         pending.KeyHash = ScopeDigests.KeyOf(resource.Provider.ToName(), pending.Key);
-        pending.Skip = KeptKeys?.Contains(pending.KeyHash) == true || !_seenResources.Add(pending.KeyHash);
+        var stored = _known.TryGetId(pending.KeyHash, out var id);
+        pending.Skip = (stored && KeptIds is { Count: > 0 } kept && kept.Contains(id)) || !_seenResources.Add(pending.KeyHash);
+        if (stored && !pending.Skip)
+        {
+            _parsed.Add(id);
+        }
         pending.Evaluations.Clear();
     }
 
@@ -233,7 +246,7 @@ public sealed class EvaluationStager
             var pending = _resources[i];
             if (!pending.Skip)
             {
-                Finish(pending, recordHash, recordResources, rows);
+                Finish(pending, recordHash, recordResources, _recordStableUntil, rows);
             }
 
             pending.Resource = null;
@@ -243,24 +256,25 @@ public sealed class EvaluationStager
         _pendingCount = 0;
         _recordResources = 0;
         _recordExcluded = false;
+        _recordStableUntil = null;
         _record = null;
     }
 
-    private void Finish(PendingResource pending, UInt128? recordHash, int recordResources, ICollection<StagedEvaluation> rows)
+    private void Finish(PendingResource pending, UInt128? recordHash, int recordResources, DateTimeOffset? stableUntil, ICollection<StagedEvaluation> rows)
     {
         var evaluations = pending.Evaluations;
         var resource = pending.Resource!;
         Resources++;
         Evaluations += evaluations.Count;
         var rawHash = ContentHash.Of(resource.Raw.Data);
-        var digest = Digest(resource, rawHash.Span, evaluations, recordHash, recordResources);
+        var digest = Digest(resource, rawHash.Span, evaluations, recordHash, recordResources, stableUntil);
         if (_known.TryGet(pending.KeyHash, out var id, out var stored) && stored == digest)
         {
             _unchanged.Add(id);
             return;
         }
 
-        var staged = StageResource(resource, rawHash, digest, recordHash, recordResources, evaluations);
+        var staged = StageResource(resource, rawHash, digest, recordHash, recordResources, stableUntil, evaluations);
         for (var i = 0; i < evaluations.Count; i++)
         {
             rows.Add(Row(evaluations[i], pending.Key, i == 0 ? staged : null));
@@ -268,7 +282,8 @@ public sealed class EvaluationStager
     }
 
     /// <summary>Everything the resource's rows would hold, hashed without writing it as text.</summary>
-    private UInt128 Digest(Resource r, ReadOnlySpan<byte> rawHash, List<Evaluation> evaluations, UInt128? recordHash, int recordResources)
+    private UInt128 Digest(Resource r, ReadOnlySpan<byte> rawHash, List<Evaluation> evaluations, UInt128? recordHash, int recordResources,
+        DateTimeOffset? stableUntil)
     {
         _digest.Reset();
         foreach (var text in (ReadOnlySpan<string>)[r.Provider.ToName(), r.Id, r.NativeType, r.Type, r.Account, r.Region, r.Name])
@@ -298,9 +313,10 @@ public sealed class EvaluationStager
         // only in bytes (a capture time) is restaged once so its row carries the new hash, instead of being
         // parsed on every scan after.
         ContentHash.Tag(_digest, (byte)'R');
-        Span<byte> bytes = stackalloc byte[20];
+        Span<byte> bytes = stackalloc byte[28];
         System.Buffers.Binary.BinaryPrimitives.WriteUInt128BigEndian(bytes, recordHash ?? UInt128.Zero);
         System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(bytes[16..], recordHash is null ? -1 : recordResources);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(bytes[20..], stableUntil?.UtcTicks ?? -1);
         _digest.Append(bytes);
 
         foreach (var evaluation in evaluations)
@@ -373,7 +389,7 @@ public sealed class EvaluationStager
     }
 
     private StagedResource StageResource(Resource r, ReadOnlyMemory<byte> rawHash, UInt128 digest, UInt128? recordHash, int recordResources,
-        List<Evaluation> evaluations)
+        DateTimeOffset? stableUntil, List<Evaluation> evaluations)
     {
         var tagsJson = ObjectJson(r.Tags.OrderBy(t => t.Key, StringComparer.Ordinal), (w, value) => w.WriteValue(value));
         var attributesJson = ObjectJson(r.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal), (w, value) => value.WriteTo(w));
@@ -393,6 +409,7 @@ public sealed class EvaluationStager
             EvaluationDigest = ScopeDigests.ToBytes(digest),
             RecordHash = recordHash is { } h ? ScopeDigests.ToBytes(h) : (ReadOnlyMemory<byte>?)null,
             RecordResources = recordResources,
+            StableUntil = stableUntil,
             EvaluationCounts = EvaluationCounts.Of(evaluations),
         };
     }

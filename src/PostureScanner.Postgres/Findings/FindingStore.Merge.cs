@@ -207,56 +207,53 @@ public sealed partial class FindingStore
 
     /// <summary>
     /// The records of the scan's target that it may keep unparsed (see <see cref="StoredRecords"/>): read
-    /// once when the scan starts, for every scope last merged under the scan's control-set hash.
+    /// once when the scan starts, for every scope last merged under the scan's control-set hash, whose
+    /// evaluations the clock cannot have changed by <paramref name="now"/> (the scan's evaluation time).
     /// </summary>
-    public async Task<StoredRecords> LoadStoredRecordsAsync(ScanHandle scan, CancellationToken cancellationToken)
+    public async Task<StoredRecords> LoadStoredRecordsAsync(ScanHandle scan, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scan);
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        var scopeIndex = new Dictionary<long, int>();
+        var scopes = new List<string>();
+        await using (var names = new NpgsqlCommand("select id, name from scopes where target_id = $1", connection))
+        {
+            names.Parameters.Add(new NpgsqlParameter { Value = scan.TargetId });
+            await using var reader = await names.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                scopeIndex[reader.GetInt64(0)] = scopes.Count;
+                scopes.Add(reader.GetString(1));
+            }
+        }
+
+        // Providers as their index in ProviderNames.All, so a million rows read no strings.
         await using var command = new NpgsqlCommand("""
-            select sc.name, r.provider, r.resource_key, r.id, r.type, r.record_hash, r.record_resources, r.evaluation_counts
+            select r.scope_id, (case r.provider when 'aws' then 0 when 'azure' then 1 else 2 end)::int2, r.id, r.record_hash,
+                   r.record_resources, r.evaluation_counts
             from resources r
             join scopes sc on sc.id = r.scope_id
             join scans s on s.id = sc.last_scan_id
             where sc.target_id = $1 and s.control_set_hash = $2
               and r.deleted_at is null and r.record_hash is not null and r.evaluation_digest is not null
+              and (r.stable_until is null or r.stable_until > $3)
             """, connection);
         command.Parameters.Add(new NpgsqlParameter { Value = scan.TargetId });
         command.Parameters.Add(new NpgsqlParameter { Value = scan.ControlSetHash });
-        var records = new Dictionary<UInt128, StoredRecord>();
-        var split = new HashSet<UInt128>();
+        command.Parameters.Add(new NpgsqlParameter { Value = now });
+        var records = new StoredRecords.Builder([.. scopes]);
+        var hash = new byte[16];
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                var hash = ScopeDigests.FromBytes(reader.GetFieldValue<byte[]>(5));
-                var provider = reader.GetString(1);
-                var resource = new StoredRecordResource(ScopeDigests.KeyOf(provider, reader.GetString(2)), reader.GetInt64(3), provider,
-                    reader.GetString(4), reader.GetFieldValue<int[]>(7));
-                var scope = reader.GetString(0);
-                if (!records.TryGetValue(hash, out var record))
-                {
-                    records[hash] = record = new StoredRecord(scope, reader.GetInt16(6), []);
-                }
-
-                record.Stored.Add(resource);
-                if (record.Scope != scope)
-                {
-                    split.Add(hash);
-                }
+                reader.GetBytes(3, 0, hash, 0, hash.Length);
+                records.Add(ScopeDigests.FromBytes(hash), scopeIndex[reader.GetInt64(0)], (byte)reader.GetInt16(1), reader.GetInt64(2),
+                    reader.GetInt16(4), reader.GetFieldValue<int[]>(5));
             }
         }
 
-        // A record kept must account for everything it made: all its resources stored, in one scope.
-        foreach (var (hash, record) in records)
-        {
-            if (record.Stored.Count != record.Resources || split.Contains(hash))
-            {
-                records.Remove(hash);
-            }
-        }
-
-        return new StoredRecords(records);
+        return records.Build();
     }
 
     /// <summary>Drops the session's stage tables so the pooled connection does not carry them (best effort: a broken connection has none left).</summary>

@@ -41,7 +41,8 @@ internal static class MergeSql
         set scope_id = @scope, native_id = s.r_native_id, native_type = s.r_native_type, type = s.r_type,
             account = s.r_account, region = s.r_region, name = s.r_name, tags = s.r_tags::jsonb, attributes = s.r_attributes::json,
             raw_hash = s.r_raw_hash, content_hash = s.r_content_hash, evaluation_digest = s.r_digest, record_hash = s.r_record_hash,
-            record_resources = s.r_record_resources, evaluation_counts = s.r_counts, last_seen = @now, deleted_at = null
+            record_resources = s.r_record_resources, evaluation_counts = s.r_counts, stable_until = s.r_stable_until, last_seen = @now,
+            deleted_at = null
         from stage_resources sr
         join stage_evaluations s on s.provider = sr.provider and s.resource_key = sr.resource_key and s.r_native_id is not null
         where r.id = sr.id
@@ -53,10 +54,10 @@ internal static class MergeSql
     public const string ResourcesInsert = """
         insert into resources (scope_id, provider, resource_key, native_id, native_type, type, account, region, name,
                                tags, attributes, raw_hash, content_hash, evaluation_digest, record_hash, record_resources, evaluation_counts,
-                               first_seen, last_seen)
+                               stable_until, first_seen, last_seen)
         select @scope, s.provider, s.resource_key, s.r_native_id, s.r_native_type, s.r_type, s.r_account, s.r_region, s.r_name,
                s.r_tags::jsonb, s.r_attributes::json, s.r_raw_hash, s.r_content_hash, s.r_digest, s.r_record_hash, s.r_record_resources,
-               s.r_counts, @now, @now
+               s.r_counts, s.r_stable_until, @now, @now
         from stage_resources sr
         join stage_evaluations s on s.provider = sr.provider and s.resource_key = sr.resource_key and s.r_native_id is not null
         where sr.id is null

@@ -35,6 +35,14 @@ public sealed class ScopeDigests
         return false;
     }
 
+    /// <summary>The stored id of a resource of the scope, with or without a digest.</summary>
+    internal bool TryGetId(UInt128 key, out long id)
+    {
+        var found = _byKey.TryGetValue(key, out var stored);
+        id = stored.Id;
+        return found;
+    }
+
     /// <summary>Every stored resource of the scope: key hash and id.</summary>
     internal IEnumerable<(UInt128 Key, long Id)> Resources => _byKey.Select(e => (e.Key, e.Value.Id));
 

@@ -31,6 +31,9 @@ public sealed class StagedResource
 
     public int RecordResources { get; init; }
 
+    /// <summary>See migration 0007: until when the clock cannot change the record's evaluations; null: forever.</summary>
+    public DateTimeOffset? StableUntil { get; init; }
+
     /// <summary>See <see cref="Findings.EvaluationCounts"/>.</summary>
     public required IReadOnlyList<int> EvaluationCounts { get; init; }
 }

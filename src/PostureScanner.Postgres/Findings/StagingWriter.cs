@@ -40,7 +40,8 @@ internal sealed class StagingWriter
             r_digest       bytea,
             r_record_hash  bytea,
             r_record_resources smallint,
-            r_counts       integer[]
+            r_counts       integer[],
+            r_stable_until timestamptz
         )
         """;
 
@@ -49,7 +50,7 @@ internal sealed class StagingWriter
     private const string Copy = """
         copy stage_evaluations (fingerprint, control_id, provider, resource_key, status, severity, nist, evidence, message, content_hash,
             r_native_id, r_native_type, r_type, r_account, r_region, r_name, r_tags, r_attributes, r_raw_hash, r_content_hash, r_digest,
-            r_record_hash, r_record_resources, r_counts)
+            r_record_hash, r_record_resources, r_counts, r_stable_until)
         from stdin (format binary)
         """;
 
@@ -111,7 +112,7 @@ internal sealed class StagingWriter
 
         if (row.Resource is not { } r)
         {
-            for (var i = 0; i < 14; i++)
+            for (var i = 0; i < 15; i++)
             {
                 await importer.WriteNullAsync(cancellationToken);
             }
@@ -141,5 +142,13 @@ internal sealed class StagingWriter
 
         await importer.WriteAsync((short)r.RecordResources, NpgsqlDbType.Smallint, cancellationToken);
         await importer.WriteAsync(r.EvaluationCounts as int[] ?? [.. r.EvaluationCounts], NpgsqlDbType.Array | NpgsqlDbType.Integer, cancellationToken);
+        if (r.StableUntil is { } until)
+        {
+            await importer.WriteAsync(until, NpgsqlDbType.TimestampTz, cancellationToken);
+        }
+        else
+        {
+            await importer.WriteNullAsync(cancellationToken);
+        }
     }
 }

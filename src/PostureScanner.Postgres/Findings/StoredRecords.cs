@@ -1,44 +1,113 @@
+using PostureScanner.Core.Inventory;
+
 namespace PostureScanner.Postgres.Findings;
 
-/// <summary>A stored resource as a kept record accounts for it: its scope key, id, type and evaluation counts (<see cref="EvaluationCounts"/>).</summary>
-public sealed record StoredRecordResource(UInt128 KeyHash, long Id, string Provider, string Type, IReadOnlyList<int> Counts);
-
-/// <summary>The resources one record made when it was last merged, in one scope.</summary>
-public sealed record StoredRecord(string Scope, int Resources, List<StoredRecordResource> Stored);
-
 /// <summary>
-/// The records of a target a scan may keep unparsed, by record hash (migration 0006): those whose
+/// The records of a target a scan may keep unparsed, by record hash (migrations 0006, 0007): those whose
 /// resources were last merged under the scan's control-set hash (same controls, policy, mappings and
-/// scanner). A record is listed only when every resource it made is stored with the hash; callers drop
-/// those they must evaluate anyway (types with a clock-reading control).
+/// scanner) and whose evaluations the clock cannot have changed since. A record is listed only when
+/// every resource it made is stored with the hash, in one scope. Held as flat arrays (a million records
+/// is a million rows): a record is a chain of rows (<see cref="First"/>, <see cref="Next"/>).
 /// </summary>
 public sealed class StoredRecords
 {
-    public static readonly StoredRecords None = new([]);
+    public static readonly StoredRecords None = new([], new Dictionary<UInt128, int>(), [], [], [], [], [], []);
 
-    private readonly Dictionary<UInt128, StoredRecord> _records;
+    private readonly string[] _scopes;
+    private readonly Dictionary<UInt128, int> _first;
+    private readonly int[] _next;
+    private readonly long[] _ids;
+    private readonly int[] _scope;
+    private readonly byte[] _provider;
+    private readonly short[] _resources;
+    private readonly int[] _counts;
 
-    public StoredRecords(Dictionary<UInt128, StoredRecord> records)
+    internal StoredRecords(string[] scopes, Dictionary<UInt128, int> first, int[] next, long[] ids, int[] scope, byte[] provider, short[] resources, int[] counts)
     {
-        _records = records;
+        _scopes = scopes;
+        _first = first;
+        _next = next;
+        _ids = ids;
+        _scope = scope;
+        _provider = provider;
+        _resources = resources;
+        _counts = counts;
     }
 
-    public int Count => _records.Count;
+    public int Count => _first.Count;
 
-    public bool TryGet(UInt128 recordHash, out StoredRecord record) => _records.TryGetValue(recordHash, out record!);
+    /// <summary>The first stored row of the record with this hash, or false when the record is not known.</summary>
+    public bool First(UInt128 recordHash, out int row) => _first.TryGetValue(recordHash, out row);
 
-    /// <summary>Drops every record one of whose resources matches <paramref name="mustEvaluate"/>.</summary>
-    public StoredRecords Without(Func<StoredRecordResource, bool> mustEvaluate)
+    /// <summary>The record's next row, or -1.</summary>
+    public int Next(int row) => _next[row];
+
+    public long Id(int row) => _ids[row];
+
+    public string Scope(int row) => _scopes[_scope[row]];
+
+    public Provider Provider(int row) => ProviderNames.All[_provider[row]];
+
+    /// <summary>How many resources the row's record made (its rows, when it is listed).</summary>
+    public int RecordResources(int row) => _resources[row];
+
+    /// <summary>The row's <see cref="EvaluationCounts"/>.</summary>
+    public ReadOnlySpan<int> Counts(int row) => _counts.AsSpan(row * EvaluationCounts.Length, EvaluationCounts.Length);
+
+    /// <summary>Groups rows read from the store into records, dropping records not wholly stored in one scope.</summary>
+    internal sealed class Builder(string[] scopes)
     {
-        ArgumentNullException.ThrowIfNull(mustEvaluate);
-        foreach (var (hash, record) in _records)
+        private readonly Dictionary<UInt128, int> _first = [];
+        private readonly List<int> _next = [];
+        private readonly List<long> _ids = [];
+        private readonly List<int> _scope = [];
+        private readonly List<byte> _provider = [];
+        private readonly List<short> _resources = [];
+        private readonly List<int> _counts = [];
+        private readonly Dictionary<UInt128, int> _rows = [];
+        private readonly HashSet<UInt128> _split = [];
+
+        public void Add(UInt128 recordHash, int scope, byte provider, long id, short recordResources, int[] counts)
         {
-            if (record.Stored.Exists(r => mustEvaluate(r)))
+            var row = _ids.Count;
+            _ids.Add(id);
+            _scope.Add(scope);
+            _provider.Add(provider);
+            _resources.Add(recordResources);
+            for (var i = 0; i < EvaluationCounts.Length; i++)
             {
-                _records.Remove(hash);
+                _counts.Add(i < counts.Length ? counts[i] : 0);
+            }
+
+            if (_first.TryGetValue(recordHash, out var first))
+            {
+                _next.Add(_next[first]);
+                _next[first] = row;
+                _rows[recordHash]++;
+                if (_scope[first] != scope)
+                {
+                    _split.Add(recordHash);
+                }
+            }
+            else
+            {
+                _next.Add(-1);
+                _first[recordHash] = row;
+                _rows[recordHash] = 1;
             }
         }
 
-        return this;
+        public StoredRecords Build()
+        {
+            foreach (var (hash, rows) in _rows)
+            {
+                if (rows != _resources[_first[hash]] || _split.Contains(hash))
+                {
+                    _first.Remove(hash);
+                }
+            }
+
+            return new StoredRecords(scopes, _first, [.. _next], [.. _ids], [.. _scope], [.. _provider], [.. _resources], [.. _counts]);
+        }
     }
 }

@@ -8,15 +8,15 @@ namespace PostureScanner.Worker.Cli;
 /// The record filter of a stored scan (<see cref="IRecordFilter"/>). Every record is hashed so its
 /// resources store the hash; when the scan writes no per-result report, a record whose hash the
 /// target's previous merges stored under the same control-set hash is kept unparsed: it is counted from
-/// its stored resources, and their scope keeps them as they are (<see cref="ScopeMergeRouter"/>). Records
-/// of types a clock-reading control evaluates are always read.
+/// its stored resources, and their scope keeps them as they are (<see cref="ScopeMergeRouter"/>). A record
+/// whose evaluations the clock may have changed since (migration 0007) is read again.
 /// </summary>
 internal sealed class RecordKeeper : IRecordFilter
 {
     private readonly StoredRecords _records;
     private readonly ScanCounters _counters;
-    private readonly Dictionary<string, List<StoredRecordResource>> _kept = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, HashSet<UInt128>> _keptKeys = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<(long Id, int Evaluations)>> _kept = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<long>> _keptIds = new(StringComparer.Ordinal);
 
     public RecordKeeper(StoredRecords records, ScanCounters counters)
     {
@@ -24,41 +24,41 @@ internal sealed class RecordKeeper : IRecordFilter
         _counters = counters;
     }
 
-    /// <summary>Per scope, the stored resources of the records kept so far.</summary>
-    public IReadOnlyDictionary<string, List<StoredRecordResource>> Kept => _kept;
+    /// <summary>Per scope, the stored resources of the records kept so far, with their evaluation counts.</summary>
+    public IReadOnlyDictionary<string, List<(long Id, int Evaluations)>> Kept => _kept;
 
-    /// <summary>The keys of <paramref name="scope"/>'s resources kept so far, filled as records are kept (see <see cref="EvaluationStager.KeptKeys"/>).</summary>
-    public HashSet<UInt128> KeptKeys(string scope)
+    /// <summary>The ids of <paramref name="scope"/>'s resources kept so far, filled as records are kept (see <see cref="EvaluationStager.KeptIds"/>).</summary>
+    public HashSet<long> KeptIds(string scope)
     {
-        if (!_keptKeys.TryGetValue(scope, out var keys))
+        if (!_keptIds.TryGetValue(scope, out var ids))
         {
-            _keptKeys[scope] = keys = [];
+            _keptIds[scope] = ids = [];
         }
 
-        return keys;
+        return ids;
     }
 
     public bool TryKeep(UInt128 recordHash)
     {
-        if (!_records.TryGet(recordHash, out var record))
+        if (!_records.First(recordHash, out var first))
         {
             return false;
         }
 
-        _counters.AddKeptRecord(record.Resources);
-        if (!_kept.TryGetValue(record.Scope, out var scope))
+        var scope = _records.Scope(first);
+        _counters.AddKeptRecord(_records.RecordResources(first));
+        if (!_kept.TryGetValue(scope, out var kept))
         {
-            _kept[record.Scope] = scope = [];
+            _kept[scope] = kept = [];
         }
 
-        var keys = KeptKeys(record.Scope);
-        foreach (var resource in record.Stored)
+        var ids = KeptIds(scope);
+        for (var row = first; row >= 0; row = _records.Next(row))
         {
-            keys.Add(resource.KeyHash);
-            var provider = ProviderNames.TryParse(resource.Provider, out var p) ? p : throw new InvalidOperationException($"stored provider '{resource.Provider}'");
-            var counts = resource.Counts as int[] ?? [.. resource.Counts];
-            _counters.AddKept(provider, counts.AsSpan(0, 4), counts.AsSpan(4));
-            scope.Add(resource);
+            var counts = _records.Counts(row);
+            _counters.AddKept(_records.Provider(row), counts[..4], counts[4..]);
+            kept.Add((_records.Id(row), counts[0] + counts[1] + counts[2] + counts[3]));
+            ids.Add(_records.Id(row));
         }
 
         return true;

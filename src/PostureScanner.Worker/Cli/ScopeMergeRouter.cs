@@ -47,8 +47,8 @@ internal sealed class ScopeMergeRouter : IAsyncDisposable
         _cancellationToken = cancellationToken;
     }
 
-    /// <summary>Per scope, the keys of resources that records kept unparsed stand for (see <see cref="EvaluationStager.KeptKeys"/>).</summary>
-    public Func<string, ISet<UInt128>>? KeptKeys { get; init; }
+    /// <summary>Per scope, the ids of stored resources that records kept unparsed stand for (see <see cref="EvaluationStager.KeptIds"/>).</summary>
+    public Func<string, ISet<long>>? KeptIds { get; init; }
 
     /// <summary>Scopes seen so far, in order of first record.</summary>
     public IReadOnlyList<string> Scopes => _order.Select(s => s.Scope).ToList();
@@ -71,11 +71,11 @@ internal sealed class ScopeMergeRouter : IAsyncDisposable
     /// Tells the resource's scope that the resource is evaluated (<see cref="EvaluationStager.NoteResource"/>):
     /// the stager then knows how many resources each record made. Called by the pipeline, on the scan's thread.
     /// </summary>
-    public void NoteResource(Resource resource, int excluded)
+    public void NoteResource(Resource resource, int excluded, DateTimeOffset? stableUntil)
     {
         if (_sinks.TryGetValue(resource.Raw.Scope, out var sink))
         {
-            sink.Stager.NoteResource(resource, excluded, sink.Batch);
+            sink.Stager.NoteResource(resource, excluded, stableUntil, sink.Batch);
         }
     }
 
@@ -111,23 +111,15 @@ internal sealed class ScopeMergeRouter : IAsyncDisposable
     /// kept unparsed (<see cref="RecordKeeper.Kept"/>): each scope takes them as present and unchanged
     /// before moves are settled (a scope only kept records of is still merged).
     /// </summary>
-    public async Task<IReadOnlyList<ScopeMergeResult>> CompleteAsync(string? failure, IReadOnlyDictionary<string, List<StoredRecordResource>>? kept,
+    public async Task<IReadOnlyList<ScopeMergeResult>> CompleteAsync(string? failure, IReadOnlyDictionary<string, List<(long Id, int Evaluations)>>? kept,
         CancellationToken cancellationToken)
     {
         // A scope the scan only kept records of was read all the same: it is merged (or recorded as failed).
-        if (kept is not null)
+        foreach (var scope in kept?.Keys ?? [])
         {
-            foreach (var (scope, resources) in kept)
+            if (!_sinks.ContainsKey(scope))
             {
-                if (!_sinks.TryGetValue(scope, out var sink))
-                {
-                    sink = await OpenAsync(scope, cancellationToken);
-                }
-
-                foreach (var resource in resources)
-                {
-                    sink.Stager.Keep(resource.KeyHash, resource.Id, EvaluationCounts.Evaluations(resource.Counts));
-                }
+                await OpenAsync(scope, cancellationToken);
             }
         }
 
@@ -147,6 +139,10 @@ internal sealed class ScopeMergeRouter : IAsyncDisposable
         foreach (var sink in _order)
         {
             sink.Stager.Complete(sink.Batch);
+            foreach (var (id, evaluations) in kept?.GetValueOrDefault(sink.Scope) ?? [])
+            {
+                sink.Stager.Keep(id, evaluations);
+            }
         }
 
         EvaluationStager.ResolveMoves([.. _order.Select(s => s.Stager)]);
@@ -202,7 +198,7 @@ internal sealed class ScopeMergeRouter : IAsyncDisposable
     private async Task<ScopeSink> OpenAsync(string scope, CancellationToken cancellationToken)
     {
         var digests = await _store.LoadScopeDigestsAsync(_scan, scope, cancellationToken);
-        var sink = new ScopeSink(scope, new EvaluationStager(digests) { KeptKeys = KeptKeys?.Invoke(scope) },
+        var sink = new ScopeSink(scope, new EvaluationStager(digests) { KeptIds = KeptIds?.Invoke(scope) },
             CancellationTokenSource.CreateLinkedTokenSource(_cancellationToken));
         if (_streams < _maxStreams)
         {

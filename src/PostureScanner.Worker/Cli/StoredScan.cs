@@ -44,18 +44,13 @@ internal static class StoredScan
         RecordKeeper? keeper = null;
         await using var router = new ScopeMergeRouter(session.Store, scan, session.MaxScopeStreams, StoreSession.MaxParallelMerges, cancellationToken)
         {
-            KeptKeys = scope => keeper!.KeptKeys(scope),
+            KeptIds = scope => keeper!.KeptIds(scope),
         };
         var pipeline = new ScanPipeline(new Core.Mapping.Normalizer(content.Mappings), evaluator, policy) { ResourceEvaluated = router.NoteResource };
 
         // Records are always hashed (their resources store the hash); kept only without a report to write,
-        // and never for types a clock-reading control evaluates (the same record can fail tomorrow).
-        var stored = StoredRecords.None;
-        if (keepRecords)
-        {
-            var clockTypes = controls.Where(c => c.Definition.ReadsClock).Select(c => c.Definition.ResourceType).ToHashSet(StringComparer.Ordinal);
-            stored = (await session.Store.LoadStoredRecordsAsync(scan, cancellationToken)).Without(r => clockTypes.Contains(r.Type));
-        }
+        // and only while the clock cannot have changed their evaluations (an instance ages past its limit).
+        var stored = keepRecords ? await session.Store.LoadStoredRecordsAsync(scan, startedAt, cancellationToken) : StoredRecords.None;
 
         keeper = new RecordKeeper(stored, pipeline.Counters);
         var reader = new SnapshotReader(SnapshotScan.Formats) { Records = keeper };

@@ -52,7 +52,7 @@ public sealed class EvaluationStagerTests
 
         if (noted)
         {
-            stager.NoteResource(bucket, excluded, rows);
+            stager.NoteResource(bucket, excluded, null, rows);
         }
 
         stager.Complete(rows);
@@ -64,19 +64,25 @@ public sealed class EvaluationStagerTests
     }
 
     [Fact]
-    public void KeptKeys_AResourceAKeptRecordAlreadyStandsFor_IsACopyWhenReadAgain_AndIsKeptOnce()
+    public void KeptIds_AResourceAKeptRecordAlreadyStandsFor_IsACopyWhenReadAgain_AndIsKeptOnce()
     {
         var bucket = Bucket("a", encrypted: false);
-        var key = ScopeDigests.KeyOf("aws", EvaluationStager.ResourceKey(bucket));
-        var stager = new EvaluationStager { KeptKeys = new HashSet<UInt128> { key } };
+        var known = new ScopeDigests(new Dictionary<UInt128, (long, UInt128?)> { [ScopeDigests.KeyOf("aws", EvaluationStager.ResourceKey(bucket))] = (7, null) });
+        var stager = new EvaluationStager(known) { KeptIds = new HashSet<long> { 7 } };
 
         var rows = StageAll(stager, Evaluate(bucket, Bucket("b", encrypted: false)));
 
         Assert.Equal(["arn:aws:s3:::b"], rows.Where(r => r.Resource is not null).Select(r => r.Resource!.NativeId));
-        Assert.True(stager.Keep(key, 7, evaluations: 2));
-        Assert.False(stager.Keep(key, 7, evaluations: 2));
+        Assert.True(stager.Keep(7, 2));
+        Assert.False(stager.Keep(7, 2));
         Assert.Equal([7L], stager.UnchangedResourceIds);
         Assert.Equal((2, 4), (stager.Resources, stager.Evaluations));
+
+        // Read first, kept after: the read one stands, the kept record adds nothing.
+        var readFirst = new EvaluationStager(known);
+        StageAll(readFirst, Evaluate(bucket));
+        Assert.False(readFirst.Keep(7, 2));
+        Assert.Equal((1, 2), (readFirst.Resources, readFirst.Evaluations));
     }
 
     [Fact]

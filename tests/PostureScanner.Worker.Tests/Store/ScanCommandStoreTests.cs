@@ -145,37 +145,68 @@ public sealed class ScanCommandStoreTests : IClassFixture<PostgresFixture>, IDis
     }
 
     [Fact]
-    public async Task Scan_SummaryFormat_RecordOfATypeWithAClockControlOrUnderAnotherPolicy_IsEvaluatedAgain()
+    public async Task Scan_SummaryFormat_RecordIsReadAgainOnceTheClockCanChangeItsResult_OrUnderAnotherPolicy()
     {
-        // compute-instance-max-age reads the clock (within-days): the same instance record can fail next
-        // month, so it is never kept. A volume is kept, until the policy changes what evaluating it means.
-        File.Copy(RepoPaths.Combine("tests", "PostureScanner.Controls.Tests", "Fixtures", "compute-instance-max-age", "aws", "pass.json"),
-            Path.Combine(_dir.FullName, "instance.json"));
+        // compute-instance-max-age: an instance launched 2026-09-30 passes until 180 days later
+        // (2027-03-29); one launched in 2016 fails for good. Both records stay byte for byte the same: the
+        // young one is kept unparsed only until it can age out, then read again, and now fails.
+        // The two fixtures are the same instance at two ages: the young one gets an id of its own.
+        var young = await File.ReadAllTextAsync(RepoPaths.Combine("tests", "PostureScanner.Controls.Tests", "Fixtures", "compute-instance-max-age", "aws", "pass.json"));
+        await File.WriteAllTextAsync(Path.Combine(_dir.FullName, "young.json"), young.Replace("i-094bc87c84d56c589", "i-0f00000000000young", StringComparison.Ordinal));
+        File.Copy(RepoPaths.Combine("tests", "PostureScanner.Controls.Tests", "Fixtures", "compute-instance-max-age", "aws", "fail.json"),
+            Path.Combine(_dir.FullName, "old.json"));
         File.Copy(RepoPaths.Combine("tests", "PostureScanner.Controls.Tests", "Fixtures", "block-storage-encrypted", "aws", "fail.json"),
             Path.Combine(_dir.FullName, "volume.json"));
         var policy = Path.Combine(_dir.FullName, "..", $"{_dir.Name}-policy.yaml");
         await File.WriteAllTextAsync(policy, "overrides:\n  block-storage-encrypted: { severity: critical }\n");
         try
         {
-            async Task<string> ScanAsync(params string[] extra)
+            async Task<string> ScanAsync(DateTimeOffset day, params string[] extra)
             {
-                var result = await _cli.RunAsync(["scan", "--snapshot", _dir.FullName, "--target", "clock", "--format", "summary", .. extra]);
+                var result = await _cli.RunAsync(new Cli.CliRunner.FixedTime(day),
+                    ["scan", "--snapshot", _dir.FullName, "--target", "clock", "--format", "summary", .. extra]);
                 Assert.True(result.ExitCode is 0 or 1, result.Error);
                 return result.Out;
             }
 
-            Assert.DoesNotContain("unchanged:", await ScanAsync(), StringComparison.Ordinal);
-            Assert.Contains("unchanged: 1 records", await ScanAsync(), StringComparison.Ordinal);
-            var repoliced = await ScanAsync("--policy", policy);
+            var first = await ScanAsync(new DateTimeOffset(2026, 11, 25, 6, 0, 0, TimeSpan.Zero));
+            Assert.DoesNotContain("unchanged:", first, StringComparison.Ordinal);
+            var beforeHorizon = await ScanAsync(new DateTimeOffset(2027, 3, 1, 6, 0, 0, TimeSpan.Zero));
+            Assert.Contains("unchanged: 3 records", beforeHorizon, StringComparison.Ordinal);
+            Assert.Equal(FailureLine(first), FailureLine(beforeHorizon));
+            Assert.Equal(1, await FailingAsync("clock", "compute-instance-max-age"));
+
+            var afterHorizon = await ScanAsync(new DateTimeOffset(2027, 4, 1, 6, 0, 0, TimeSpan.Zero));
+            Assert.Contains("unchanged: 2 records", afterHorizon, StringComparison.Ordinal);
+            Assert.Contains("findings 0 new, 1 changed", afterHorizon, StringComparison.Ordinal);
+            Assert.Equal(2, await FailingAsync("clock", "compute-instance-max-age"));
+
+            // Another policy is another content: nothing is kept until it has been evaluated once.
+            var repoliced = await ScanAsync(new DateTimeOffset(2027, 4, 2, 6, 0, 0, TimeSpan.Zero), "--policy", policy);
             Assert.DoesNotContain("unchanged:", repoliced, StringComparison.Ordinal);
-            Assert.Contains("critical 1", repoliced, StringComparison.Ordinal);
-            Assert.Contains("unchanged: 1 records", await ScanAsync("--policy", policy), StringComparison.Ordinal);
+            Assert.Contains("unchanged: 3 records", await ScanAsync(new DateTimeOffset(2027, 4, 3, 6, 0, 0, TimeSpan.Zero), "--policy", policy),
+                StringComparison.Ordinal);
         }
         finally
         {
             File.Delete(policy);
         }
     }
+
+    private async Task<long> FailingAsync(string target, string control)
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "select count(*) from findings f join scopes sc on sc.id = f.scope_id join targets t on t.id = sc.target_id where t.name = $1 and f.control_id = $2 and f.status = 'fail'",
+            connection);
+        command.Parameters.AddWithValue(target);
+        command.Parameters.AddWithValue(control);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static string FailureLine(string output) =>
+        output.Split('\n').Single(l => l.StartsWith("failures by severity:", StringComparison.Ordinal));
 
     private static async Task<List<string>> FindingStatesAsync(string connectionString)
     {

@@ -8,6 +8,8 @@ internal sealed class StoreCli(string connectionString)
 {
     public Task<CliRunner.Result> RunAsync(params string[] args) => CliRunner.RunAsync([.. args, "--database", connectionString]);
 
+    public Task<CliRunner.Result> RunAsync(TimeProvider time, params string[] args) => CliRunner.RunAsync(time, [.. args, "--database", connectionString]);
+
     /// <summary>Scan ids of <paramref name="target"/>, oldest first.</summary>
     public async Task<long[]> ScanIdsAsync(string target)
     {

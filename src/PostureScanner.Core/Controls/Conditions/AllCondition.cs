@@ -3,8 +3,6 @@ namespace PostureScanner.Core.Controls.Conditions;
 /// <summary><c>all</c>: false if any child is false, else unknown if any is unknown, else true.</summary>
 public sealed record AllCondition(IReadOnlyList<Condition> Children) : Condition
 {
-    public override bool ReadsClock => Children.Any(c => c.ReadsClock);
-
     public override void CollectAttributes(ISet<string> attributes)
     {
         foreach (var c in Children)

@@ -3,8 +3,6 @@ namespace PostureScanner.Core.Controls.Conditions;
 /// <summary><c>any</c>: true if any child is true, else unknown if any is unknown, else false.</summary>
 public sealed record AnyCondition(IReadOnlyList<Condition> Children) : Condition
 {
-    public override bool ReadsClock => Children.Any(c => c.ReadsClock);
-
     public override void CollectAttributes(ISet<string> attributes)
     {
         foreach (var c in Children)

@@ -12,11 +12,5 @@ public abstract record Condition
     /// <summary>Adds the attribute paths this node reads in the resource scope.</summary>
     public abstract void CollectAttributes(ISet<string> attributes);
 
-    /// <summary>
-    /// True when the outcome depends on the scan's clock as well as the resource (<c>within-days</c>): the
-    /// same record can pass today and fail next month, so a re-scan must evaluate it again.
-    /// </summary>
-    public virtual bool ReadsClock => false;
-
     public abstract Func<EvaluationContext, Truth> Compile(CompileContext context);
 }

@@ -10,12 +10,14 @@ public sealed class EvaluationContext
 {
     private readonly Func<string, JToken?> _read;
 
-    public EvaluationContext(Func<string, JToken?> read, IDictionary<string, JToken?>? evidence, List<string> unknownReasons, DateTimeOffset now)
+    public EvaluationContext(Func<string, JToken?> read, IDictionary<string, JToken?>? evidence, List<string> unknownReasons, DateTimeOffset now,
+        ClockHorizon? horizon = null)
     {
         _read = read;
         Evidence = evidence;
         UnknownReasons = unknownReasons;
         Now = now;
+        Horizon = horizon;
     }
 
     /// <summary>Observed values, by attribute path; null inside quantifiers (the element is the evidence).</summary>
@@ -24,6 +26,9 @@ public sealed class EvaluationContext
     public List<string> UnknownReasons { get; }
 
     public DateTimeOffset Now { get; }
+
+    /// <summary>Where a test that reads the clock notes until when its result holds (see <see cref="ClockHorizon"/>); null when nobody asks.</summary>
+    public ClockHorizon? Horizon { get; }
 
     /// <summary>Reads an attribute and records what was observed (null when absent).</summary>
     public JToken? Read(string path)
@@ -52,5 +57,5 @@ public sealed class EvaluationContext
 
     /// <summary>A scope over one list element, sharing the unknown reasons but not the evidence.</summary>
     public EvaluationContext ForElement(JToken element) =>
-        new(path => JsonPaths.Navigate(element, path), null, UnknownReasons, Now);
+        new(path => JsonPaths.Navigate(element, path), null, UnknownReasons, Now, Horizon);
 }

@@ -3,8 +3,6 @@ namespace PostureScanner.Core.Controls.Conditions;
 /// <summary><c>not</c>: swaps true and false; unknown stays unknown.</summary>
 public sealed record NotCondition(Condition Child) : Condition
 {
-    public override bool ReadsClock => Child.ReadsClock;
-
     public override void CollectAttributes(ISet<string> attributes) => Child.CollectAttributes(attributes);
 
     public override Func<EvaluationContext, Truth> Compile(CompileContext context)

@@ -8,8 +8,6 @@ namespace PostureScanner.Core.Controls.Conditions;
 /// </summary>
 public sealed record QuantifierCondition(QuantifierKind Kind, string Attribute, Condition Where) : Condition
 {
-    public override bool ReadsClock => Where.ReadsClock;
-
     public override void CollectAttributes(ISet<string> attributes) => attributes.Add(Attribute);
 
     public override Func<EvaluationContext, Truth> Compile(CompileContext context)

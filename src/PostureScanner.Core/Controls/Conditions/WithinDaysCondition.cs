@@ -9,8 +9,6 @@ namespace PostureScanner.Core.Controls.Conditions;
 /// </summary>
 public sealed record WithinDaysCondition(string Attribute, Operand Days) : AttributeCondition(Attribute)
 {
-    public override bool ReadsClock => true;
-
     protected override Func<EvaluationContext, JToken, Truth> CompileTest(CompileContext context)
     {
         var days = context.Resolve(Days);
@@ -21,8 +19,20 @@ public sealed record WithinDaysCondition(string Attribute, Operand Days) : Attri
 
         var limit = TimeSpan.FromDays(days.Value<double>());
         var path = Attribute;
-        return (ctx, actual) => Timestamps.TryParse(actual, out var at)
-            ? Of(ctx.Now - at <= limit)
-            : ctx.WrongType(path, actual, "timestamp");
+        return (ctx, actual) =>
+        {
+            if (!Timestamps.TryParse(actual, out var at))
+            {
+                return ctx.WrongType(path, actual, "timestamp");
+            }
+
+            if (ctx.Now - at > limit)
+            {
+                return Truth.False;
+            }
+
+            ctx.Horizon?.Limit(at + limit);
+            return Truth.True;
+        };
     }
 }
