@@ -76,37 +76,36 @@ internal static class MergeSql
     /// scopes moved there, so the other scope's merge moves it, whichever of the two merges first.
     /// </summary>
     public const string ResourcesDelete = """
-        update resources r
-        set deleted_at = @now, last_seen = greatest(r.last_seen, coalesce(@prev, r.last_seen))
-        where r.scope_id = @scope and r.deleted_at is null
-          and not exists (select 1 from stage_resources sr where sr.provider = r.provider and sr.resource_key = r.resource_key)
-          and not exists (select 1 from stage_kept k where k.id = r.id)
+        create temp table stage_deleted (id bigint not null) on commit drop;
+        with d as (
+            update resources r
+            set deleted_at = @now, last_seen = greatest(r.last_seen, coalesce(@prev, r.last_seen))
+            where r.scope_id = @scope and r.deleted_at is null
+              and not exists (select 1 from stage_resources sr where sr.provider = r.provider and sr.resource_key = r.resource_key)
+              and not exists (select 1 from stage_kept k where k.id = r.id)
+            returning r.id
+        )
+        insert into stage_deleted select id from d;
+        analyze stage_deleted
         """;
 
     /// <summary>
-    /// The stored finding of each staged evaluation, with the state the merge compares: first those of
-    /// this scope (one join over the scope's findings), then, one lookup each, the fingerprints still
-    /// unmatched, which may belong to another scope (the resource moved). Only evaluations of resources
-    /// that were already stored are looked up: a finding is never stored without its resource row (same
-    /// type and id, never deleted), so a new resource has no finding anywhere, and a first scan, where
-    /// every resource is new, makes no lookup at all instead of one per evaluation.
+    /// The stored finding of each staged evaluation, with the state the merge compares, looked up one by
+    /// one by fingerprint (unique, whichever scope holds it: a resource that moved brings its findings).
+    /// Only evaluations of resources that were already stored are looked up: a finding is never stored
+    /// without its resource row (same type and id, never deleted), so a new resource has no finding
+    /// anywhere; a first scan, where every resource is new, makes no lookup at all, and a re-scan as many
+    /// as it restaged evaluations (joining the scope's findings instead read all of them).
     /// </summary>
     public const string StageMatch = """
         create temp table stage_match on commit drop as
         select s.fingerprint, f.id, f.status as old_status, f.severity as old_severity, f.resolved_at as old_resolved,
                f.content_hash as old_hash, f.missing_since as old_missing, f.scope_id as old_scope
         from stage_evaluations s
-        join findings f on f.fingerprint = s.fingerprint
-        where f.scope_id = @scope;
-        create index on stage_match (fingerprint);
-        analyze stage_match;
-        insert into stage_match
-        select s.fingerprint, f.id, f.status, f.severity, f.resolved_at, f.content_hash, f.missing_since, f.scope_id
-        from stage_evaluations s
         join stage_resources sr on sr.provider = s.provider and sr.resource_key = s.resource_key and sr.old_hash is not null
         cross join lateral (select f.id, f.status, f.severity, f.resolved_at, f.content_hash, f.missing_since, f.scope_id
-                            from findings f where f.fingerprint = s.fingerprint and f.scope_id <> @scope limit 1) f
-        where not exists (select 1 from stage_match m where m.fingerprint = s.fingerprint);
+                            from findings f where f.fingerprint = s.fingerprint limit 1) f;
+        create index on stage_match (fingerprint);
         analyze stage_match
         """;
 
@@ -161,24 +160,28 @@ internal static class MergeSql
         """;
 
     /// <summary>
-    /// Findings that the read did not produce (as <see cref="StageChanged"/>, a table of their own): first
-    /// this scope's. The findings of an unchanged resource were all produced again, identical (its digest
-    /// covers every evaluation), so none of them is gone; those of a resource that moved to another scope
-    /// of this scan are that scope's to settle, except a control no scope of the scan evaluates any more,
-    /// which only this scope can. Then those of resources that moved in, still in their old scope: found
-    /// by fingerprint from the controls of the scan for the resource's type (the fingerprint is
+    /// Findings that the read did not produce (as <see cref="StageChanged"/>, a table of their own), among
+    /// the resources this merge touched, by scope and resource (index <c>findings_scope_resource_idx</c>):
+    /// a resource the read found unchanged produced all its findings again, identical (its digest covers
+    /// every evaluation, and a kept record stands for the same), so only restaged, deleted and moved
+    /// resources can have findings gone. Those of a resource that moved to another scope of this scan are
+    /// that scope's to settle, except a control no scope of the scan evaluates any more, which only this
+    /// scope can. Then those of resources that moved in, still in their old scope: found by fingerprint
+    /// from the controls of the scan for the resource's type (the fingerprint is
     /// <c>sha256(control|provider|identity)</c>, DECISIONS 7), a few index lookups per moved resource
     /// instead of reading the old scopes; settling them here resolves them in the scan that saw the move,
     /// not one scan later.
     /// </summary>
     public const string StageGone = """
         create temp table stage_gone on commit drop as
-        select f.id, f.status, f.resolved_at as old_resolved,
-               coalesce((select r.deleted_at is not null from resources r where r.id = f.resource_id), false) as resource_deleted
-        from findings f
-        where f.scope_id = @scope and f.missing_since is null
+        select f.id, f.status, f.resolved_at as old_resolved, t.deleted as resource_deleted
+        from (select sr.id, false as deleted, false as moved from stage_resources sr where sr.old_hash is not null and sr.old_scope = @scope
+              union all select d.id, true, false from stage_deleted d
+              union all select k.id, false, true from stage_kept k where k.moved) t
+        join findings f on f.scope_id = @scope and f.resource_id = t.id
+        where f.missing_since is null
           and not exists (select 1 from stage_evaluations s where s.fingerprint = f.fingerprint)
-          and not exists (select 1 from stage_kept k where k.id = f.resource_id and (not k.moved or f.control_id = any(@controlIds)))
+          and not (t.moved and f.control_id = any(@controlIds))
         union all
         select f.id, f.status, f.resolved_at, false
         from stage_resources sr

@@ -3,3 +3,6 @@
 -- this is in the future (null: the resource's evaluations do not read the clock). It covers every
 -- resource of the record: the earliest instant over all of them.
 alter table resources add column stable_until timestamptz;
+-- Rows written before this column existed say nothing about the clock: their records are read again
+-- once (the next merge writes the hash back with the instant).
+update resources set record_hash = null where record_hash is not null;
