@@ -205,6 +205,15 @@ public sealed partial class FindingStore
         return byKey.Count == 0 ? ScopeDigests.None : new ScopeDigests(byKey);
     }
 
+    /// <summary>The names of the scopes the scan's target holds (oldest first): what a scan can prefetch the digests of.</summary>
+    public async Task<IReadOnlyList<string>> ScopeNamesAsync(ScanHandle scan, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(scan);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        return [.. await connection.QueryAsync<string>(new CommandDefinition(
+            "select name from scopes where target_id = @target order by id", new { target = scan.TargetId }, cancellationToken: cancellationToken))];
+    }
+
     /// <summary>
     /// The records of the scan's target that it may keep unparsed (see <see cref="StoredRecords"/>): read
     /// once when the scan starts, for every scope last merged under the scan's control-set hash, whose
@@ -227,10 +236,12 @@ public sealed partial class FindingStore
             }
         }
 
-        // Providers as their index in ProviderNames.All, so a million rows read no strings.
+        // Providers as their index in ProviderNames.All and counts as nine columns, so a million rows read
+        // no strings and no arrays (decoding those was most of the load).
         await using var command = new NpgsqlCommand("""
             select r.scope_id, (case r.provider when 'aws' then 0 when 'azure' then 1 else 2 end)::int2, r.id, r.record_hash,
-                   r.record_resources, r.evaluation_counts
+                   r.record_resources, r.evaluation_counts[1], r.evaluation_counts[2], r.evaluation_counts[3], r.evaluation_counts[4],
+                   r.evaluation_counts[5], r.evaluation_counts[6], r.evaluation_counts[7], r.evaluation_counts[8], r.evaluation_counts[9]
             from resources r
             join scopes sc on sc.id = r.scope_id
             join scans s on s.id = sc.last_scan_id
@@ -243,13 +254,19 @@ public sealed partial class FindingStore
         command.Parameters.Add(new NpgsqlParameter { Value = now });
         var records = new StoredRecords.Builder([.. scopes]);
         var hash = new byte[16];
+        var counts = new int[EvaluationCounts.Length];
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
                 reader.GetBytes(3, 0, hash, 0, hash.Length);
+                for (var i = 0; i < counts.Length; i++)
+                {
+                    counts[i] = reader.IsDBNull(5 + i) ? 0 : reader.GetInt32(5 + i);
+                }
+
                 records.Add(ScopeDigests.FromBytes(hash), scopeIndex[reader.GetInt64(0)], (byte)reader.GetInt16(1), reader.GetInt64(2),
-                    reader.GetInt16(4), reader.GetFieldValue<int[]>(5));
+                    reader.GetInt16(4), counts);
             }
         }
 

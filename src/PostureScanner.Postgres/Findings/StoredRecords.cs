@@ -67,7 +67,7 @@ public sealed class StoredRecords
         private readonly Dictionary<UInt128, int> _rows = [];
         private readonly HashSet<UInt128> _split = [];
 
-        public void Add(UInt128 recordHash, int scope, byte provider, long id, short recordResources, int[] counts)
+        public void Add(UInt128 recordHash, int scope, byte provider, long id, short recordResources, ReadOnlySpan<int> counts)
         {
             var row = _ids.Count;
             _ids.Add(id);

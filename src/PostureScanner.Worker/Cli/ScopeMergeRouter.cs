@@ -36,6 +36,8 @@ internal sealed class ScopeMergeRouter : IAsyncDisposable
     private readonly CancellationToken _cancellationToken;
     private readonly Dictionary<string, ScopeSink> _sinks = new(StringComparer.Ordinal);
     private readonly List<ScopeSink> _order = [];
+    private readonly Dictionary<string, Lazy<Task<ScopeDigests>>> _digests = new(StringComparer.Ordinal);
+    private Task _prefetch = Task.CompletedTask;
     private int _streams;
 
     public ScopeMergeRouter(FindingStore store, ScanHandle scan, int maxStreams, int maxParallelMerges, CancellationToken cancellationToken)
@@ -49,6 +51,34 @@ internal sealed class ScopeMergeRouter : IAsyncDisposable
 
     /// <summary>Per scope, the ids of stored resources that records kept unparsed stand for (see <see cref="EvaluationStager.KeptIds"/>).</summary>
     public Func<string, ISet<long>>? KeptIds { get; init; }
+
+    /// <summary>
+    /// Starts loading, on a background task, the digests of scopes the scan will probably read (those the
+    /// target holds): a scope opened later finds them loaded instead of making the scan wait for a
+    /// query of all its resources (on a re-scan that mostly keeps records, the second core is free).
+    /// </summary>
+    public void Prefetch(IEnumerable<string> scopes)
+    {
+        ArgumentNullException.ThrowIfNull(scopes);
+        var lazies = new List<Lazy<Task<ScopeDigests>>>();
+        foreach (var scope in scopes)
+        {
+            if (!_digests.ContainsKey(scope))
+            {
+                var lazy = new Lazy<Task<ScopeDigests>>(() => _store.LoadScopeDigestsAsync(_scan, scope, _cancellationToken));
+                _digests[scope] = lazy;
+                lazies.Add(lazy);
+            }
+        }
+
+        _prefetch = Task.Run(async () =>
+        {
+            foreach (var lazy in lazies)
+            {
+                await lazy.Value;
+            }
+        }, _cancellationToken);
+    }
 
     /// <summary>Scopes seen so far, in order of first record.</summary>
     public IReadOnlyList<string> Scopes => _order.Select(s => s.Scope).ToList();
@@ -188,6 +218,15 @@ internal sealed class ScopeMergeRouter : IAsyncDisposable
     /// <summary>Cancels merges still open (the scan was abandoned): their transactions roll back, nothing is recorded.</summary>
     public async ValueTask DisposeAsync()
     {
+        try
+        {
+            await _prefetch;
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or NpgsqlException or InvalidOperationException or IOException)
+        {
+            // A scope the scan never opened: its digests are not needed, nor is the error loading them.
+        }
+
         foreach (var sink in _order)
         {
             await AbandonAsync(sink);
@@ -197,7 +236,9 @@ internal sealed class ScopeMergeRouter : IAsyncDisposable
 
     private async Task<ScopeSink> OpenAsync(string scope, CancellationToken cancellationToken)
     {
-        var digests = await _store.LoadScopeDigestsAsync(_scan, scope, cancellationToken);
+        var digests = _digests.TryGetValue(scope, out var prefetched)
+            ? await prefetched.Value
+            : await _store.LoadScopeDigestsAsync(_scan, scope, cancellationToken);
         var sink = new ScopeSink(scope, new EvaluationStager(digests) { KeptIds = KeptIds?.Invoke(scope) },
             CancellationTokenSource.CreateLinkedTokenSource(_cancellationToken));
         if (_streams < _maxStreams)

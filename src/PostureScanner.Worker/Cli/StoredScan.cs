@@ -50,6 +50,8 @@ internal static class StoredScan
 
         // Records are always hashed (their resources store the hash); kept only without a report to write,
         // and only while the clock cannot have changed their evaluations (an instance ages past its limit).
+        // The scopes' digests load meanwhile, on the other core.
+        router.Prefetch(await session.Store.ScopeNamesAsync(scan, cancellationToken));
         var stored = keepRecords ? await session.Store.LoadStoredRecordsAsync(scan, startedAt, cancellationToken) : StoredRecords.None;
 
         keeper = new RecordKeeper(stored, pipeline.Counters);
