@@ -170,7 +170,10 @@ internal static class MergeSql
     /// from the controls of the scan for the resource's type (the fingerprint is
     /// <c>sha256(control|provider|identity)</c>, DECISIONS 7), a few index lookups per moved resource
     /// instead of reading the old scopes; settling them here resolves them in the scan that saw the move,
-    /// not one scan later.
+    /// not one scan later. Both look findings up from the staged side (<c>lateral</c>, not flattened):
+    /// right after a first scan's merges the statistics of <c>findings</c> say it is empty, and a plan that
+    /// read it as the outer side hashed every finding against every staged resource (a 1M first scan
+    /// stalled for minutes in this statement).
     /// </summary>
     public const string StageGone = """
         create temp table stage_gone on commit drop as
@@ -178,17 +181,19 @@ internal static class MergeSql
         from (select sr.id, false as deleted, false as moved from stage_resources sr where sr.old_hash is not null and sr.old_scope = @scope
               union all select d.id, true, false from stage_deleted d
               union all select k.id, false, true from stage_kept k where k.moved) t
-        join findings f on f.scope_id = @scope and f.resource_id = t.id
-        where f.missing_since is null
-          and not exists (select 1 from stage_evaluations s where s.fingerprint = f.fingerprint)
+        cross join lateral (select f.id, f.status, f.resolved_at, f.fingerprint, f.control_id from findings f
+                            where f.scope_id = @scope and f.resource_id = t.id and f.missing_since is null offset 0) f
+        where not exists (select 1 from stage_evaluations s where s.fingerprint = f.fingerprint)
           and not (t.moved and f.control_id = any(@controlIds))
         union all
         select f.id, f.status, f.resolved_at, false
         from stage_resources sr
         join unnest(@controlIds::text[], @controlTypes::text[]) c(control_id, type) on c.type = sr.type
-        join findings f on f.fingerprint = encode(sha256(convert_to(
-                 c.control_id || '|' || sr.provider || '|' || substr(sr.resource_key, length(sr.type) + 2), 'UTF8')), 'hex')
-        where sr.old_scope <> @scope and f.scope_id <> @scope and f.missing_since is null
+        cross join lateral (select f.id, f.status, f.resolved_at, f.fingerprint from findings f
+                            where f.fingerprint = encode(sha256(convert_to(
+                                c.control_id || '|' || sr.provider || '|' || substr(sr.resource_key, length(sr.type) + 2), 'UTF8')), 'hex')
+                              and f.scope_id <> @scope and f.missing_since is null limit 1) f
+        where sr.old_scope <> @scope
           and not exists (select 1 from stage_evaluations s where s.fingerprint = f.fingerprint);
         analyze stage_gone
         """;
