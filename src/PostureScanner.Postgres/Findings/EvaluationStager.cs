@@ -61,6 +61,18 @@ public sealed class EvaluationStager
     /// <summary>Stored ids of the resources whose digest matched: present and unchanged, no rows staged.</summary>
     public IReadOnlyList<long> UnchangedResourceIds => _unchanged;
 
+    /// <summary>
+    /// Stored ids of this scope's resources (as loaded when the scope opened) that the scan neither read
+    /// nor kept nor found in another of its scopes: what the merge deletes. Only resources the scan knew
+    /// of can be deleted, so one another scan added meanwhile stays. Read once the stager is complete and
+    /// moves are resolved.
+    /// </summary>
+    public IReadOnlyList<long> UnseenResourceIds()
+    {
+        var moved = _movedOut.ToHashSet();
+        return [.. _known.Resources.Where(r => !_seenResources.Contains(r.Key) && !_kept.Contains(r.Id) && !moved.Contains(r.Id)).Select(r => r.Id)];
+    }
+
     /// <summary>Stored ids of this scope's resources that the scan found in another of its scopes (see <see cref="ResolveMoves"/>).</summary>
     public IReadOnlyList<long> MovedOutResourceIds => _movedOut;
 

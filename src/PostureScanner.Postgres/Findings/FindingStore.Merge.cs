@@ -58,7 +58,8 @@ public sealed partial class FindingStore
             try
             {
                 await new StagingWriter().WriteAsync(connection, batches, cancellationToken);
-                await StagingWriter.WriteKeptAsync(connection, stager.UnchangedResourceIds, stager.MovedOutResourceIds, cancellationToken);
+                await StagingWriter.WriteIdsAsync(connection, "stage_unseen", stager.UnseenResourceIds(), cancellationToken);
+                await StagingWriter.WriteIdsAsync(connection, "stage_moved", stager.MovedOutResourceIds, cancellationToken);
             }
             catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
             {
@@ -72,10 +73,10 @@ public sealed partial class FindingStore
             // stale (empty), so without an index a nested loop over the stage is quadratic.
             await StepAsync(connection, null, "index", """
                 create index on stage_evaluations (fingerprint); create index on stage_evaluations (resource_key);
-                create index on stage_kept (id)
+                create index on stage_unseen (id); create index on stage_moved (id)
                 """, null, cancellationToken);
             await StepAsync(connection, null, "analyze",
-                "analyze stage_evaluations (fingerprint, provider, resource_key, status, r_native_id); analyze stage_kept", null, cancellationToken);
+                "analyze stage_evaluations (fingerprint, provider, resource_key, status, r_native_id); analyze stage_unseen; analyze stage_moved", null, cancellationToken);
             for (var attempt = 1; ; attempt++)
             {
                 try

@@ -6,16 +6,18 @@ namespace PostureScanner.Postgres.Findings;
 /// <summary>
 /// Streams staged evaluations (see <see cref="EvaluationStager"/>) into the per-merge temporary table
 /// with binary COPY, one row per evaluation; the resource columns are filled on the first evaluation of
-/// each resource only; then the ids of the stored resources the merge keeps as they are (unchanged, or
-/// moved to another scope of the same scan). JSON is staged as text:
+/// each resource only; then the ids of the stored resources the scan did not see (the merge deletes them)
+/// and of those that moved to another scope of the same scan (that scope's merge moves them); a resource
+/// found unchanged is in neither and needs no row at all. JSON is staged as text:
 /// PostgreSQL parses JSON only for the rows the merge writes. The tables live as long as the connection's
 /// session, not the merge transaction, so a merge that loses a deadlock can run again from them.
 /// </summary>
 internal sealed class StagingWriter
 {
     public const string CreateTables = """
-        drop table if exists stage_evaluations, stage_kept;
-        create temp table stage_kept (id bigint not null, moved boolean not null);
+        drop table if exists stage_evaluations, stage_unseen, stage_moved;
+        create temp table stage_unseen (id bigint not null);
+        create temp table stage_moved (id bigint not null);
         create temp table stage_evaluations (
             fingerprint    text not null,
             control_id     text not null,
@@ -45,7 +47,7 @@ internal sealed class StagingWriter
         )
         """;
 
-    public const string DropTables = "drop table if exists stage_evaluations, stage_kept";
+    public const string DropTables = "drop table if exists stage_evaluations, stage_unseen, stage_moved";
 
     private const string Copy = """
         copy stage_evaluations (fingerprint, control_id, provider, resource_key, status, severity, nist, evidence, message, content_hash,
@@ -71,18 +73,14 @@ internal sealed class StagingWriter
         await importer.CompleteAsync(cancellationToken);
     }
 
-    /// <summary>The kept resources: unchanged ones, and those that moved to another scope of the scan (<c>moved</c>).</summary>
-    public static async Task WriteKeptAsync(NpgsqlConnection connection, IReadOnlyList<long> unchanged, IReadOnlyList<long> movedOut, CancellationToken cancellationToken)
+    /// <summary>Ids into one of the id tables (<c>stage_unseen</c>, <c>stage_moved</c>).</summary>
+    public static async Task WriteIdsAsync(NpgsqlConnection connection, string table, IReadOnlyList<long> ids, CancellationToken cancellationToken)
     {
-        await using var importer = await connection.BeginBinaryImportAsync("copy stage_kept (id, moved) from stdin (format binary)", cancellationToken);
-        foreach (var (ids, moved) in new[] { (unchanged, false), (movedOut, true) })
+        await using var importer = await connection.BeginBinaryImportAsync($"copy {table} (id) from stdin (format binary)", cancellationToken);
+        foreach (var id in ids)
         {
-            foreach (var id in ids)
-            {
-                await importer.StartRowAsync(cancellationToken);
-                await importer.WriteAsync(id, NpgsqlDbType.Bigint, cancellationToken);
-                await importer.WriteAsync(moved, NpgsqlDbType.Boolean, cancellationToken);
-            }
+            await importer.StartRowAsync(cancellationToken);
+            await importer.WriteAsync(id, NpgsqlDbType.Bigint, cancellationToken);
         }
 
         await importer.CompleteAsync(cancellationToken);
