@@ -28,10 +28,4 @@ public static class EvaluationCounts
 
         return counts;
     }
-
-    public static int Evaluations(IReadOnlyList<int> counts)
-    {
-        ArgumentNullException.ThrowIfNull(counts);
-        return counts[0] + counts[1] + counts[2] + counts[3];
-    }
 }

@@ -19,7 +19,7 @@ namespace PostureScanner.Worker.Cli;
 /// the scan's thread (<see cref="EvaluationStager"/>: strings and hashes, no native JSON) unless its
 /// resource is unchanged, and rows cross to the merge in batches, so memory holds a few batches per
 /// scope and the hand-off costs nothing per row. Nothing is committed until the whole input has been
-/// read: only then does <see cref="CompleteAsync(string?, CancellationToken)"/> finish the merges (one transaction per scope, a few
+/// read: only then does <see cref="CompleteAsync"/> finish the merges (one transaction per scope, a few
 /// side by side) or, when an input could not be read whole, cancel them all and record the scopes as
 /// failed. Each streaming merge holds one connection, so beyond <c>maxStreams</c> scopes the staged rows
 /// of further scopes are buffered in memory and merged after the stream ends.
@@ -131,15 +131,9 @@ internal sealed class ScopeMergeRouter : IAsyncDisposable
     /// that moved between two scopes of the scan can deadlock two of them, which the store resolves by
     /// running the loser again); otherwise each streaming merge is cancelled (its transaction rolls back)
     /// and every scope is recorded as failed with the reason, so nothing in this scan resolves or deletes
-    /// anything.
-    /// </summary>
-    public async Task<IReadOnlyList<ScopeMergeResult>> CompleteAsync(string? failure, CancellationToken cancellationToken) =>
-        await CompleteAsync(failure, null, cancellationToken);
-
-    /// <summary>
-    /// As <see cref="CompleteAsync(string?, CancellationToken)"/>, with the resources of records the scan
-    /// kept unparsed (<see cref="RecordKeeper.Kept"/>): each scope takes them as present and unchanged
-    /// before moves are settled (a scope only kept records of is still merged).
+    /// anything. <paramref name="kept"/>: the resources of records the scan kept unparsed
+    /// (<see cref="RecordKeeper.Kept"/>), which each scope takes as present and unchanged before moves are
+    /// settled (a scope only kept records of is still merged).
     /// </summary>
     public async Task<IReadOnlyList<ScopeMergeResult>> CompleteAsync(string? failure, IReadOnlyDictionary<string, List<(long Id, int Evaluations)>>? kept,
         CancellationToken cancellationToken)
