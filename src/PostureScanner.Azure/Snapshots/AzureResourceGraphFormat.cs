@@ -105,7 +105,8 @@ internal sealed class AzureResourceGraphFormat : ISnapshotFormat
                 while (await reader.ReadAsync(cancellationToken) && reader.TokenType != JsonToken.EndArray)
                 {
                     var index = nextIndex();
-                    var row = await LoadAsync(reader, $"data.rows[{index}]", index, cancellationToken);
+                    // A row is no record alone (its names are in the columns): never hashed or kept.
+                    var row = (await SnapshotJson.ReadRecordAsync(reader, keeping: null, $"data.rows[{index}]", index, cancellationToken))!;
                     if (columns is null)
                     {
                         (pending ??= []).Add(row);
@@ -126,13 +127,6 @@ internal sealed class AzureResourceGraphFormat : ISnapshotFormat
         {
             throw new SnapshotFormatException($"{reader.File.Path}:{tableLine}:{tableColumn}: 'data' has rows but no columns");
         }
-    }
-
-    private static async Task<SnapshotRecord> LoadAsync(SnapshotJsonReader reader, string label, long index, CancellationToken cancellationToken)
-    {
-        var (line, column) = (reader.Line, reader.Column);
-        var value = await reader.LoadAsync(cancellationToken);
-        return new SnapshotRecord(reader.File.Path, label, index, line, column, value);
     }
 
     private static SnapshotRecord ToObject(SnapshotRecord row, JArray columns)

@@ -211,9 +211,12 @@ public sealed partial class FindingStore
     {
         ArgumentNullException.ThrowIfNull(scan);
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        return [.. await connection.QueryAsync<string>(new CommandDefinition(
-            "select name from scopes where target_id = @target order by id", new { target = scan.TargetId }, cancellationToken: cancellationToken))];
+        return [.. (await ScopesAsync(connection, scan, cancellationToken)).Select(s => s.Name)];
     }
+
+    private static async Task<IEnumerable<(long Id, string Name)>> ScopesAsync(NpgsqlConnection connection, ScanHandle scan, CancellationToken cancellationToken) =>
+        await connection.QueryAsync<(long Id, string Name)>(new CommandDefinition(
+            "select id, name from scopes where target_id = @target order by id", new { target = scan.TargetId }, cancellationToken: cancellationToken));
 
     /// <summary>
     /// The records of the scan's target that it may keep unparsed (see <see cref="StoredRecords"/>): read
@@ -224,21 +227,11 @@ public sealed partial class FindingStore
     {
         ArgumentNullException.ThrowIfNull(scan);
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        var scopeIndex = new Dictionary<long, int>();
-        var scopes = new List<string>();
-        await using (var names = new NpgsqlCommand("select id, name from scopes where target_id = $1", connection))
-        {
-            names.Parameters.Add(new NpgsqlParameter { Value = scan.TargetId });
-            await using var reader = await names.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                scopeIndex[reader.GetInt64(0)] = scopes.Count;
-                scopes.Add(reader.GetString(1));
-            }
-        }
+        var scopes = (await ScopesAsync(connection, scan, cancellationToken)).ToList();
+        var scopeIndex = scopes.Select((s, i) => (s.Id, i)).ToDictionary(s => s.Id, s => s.i);
 
         // Providers as their index in ProviderNames.All and counts as nine columns, so a million rows read
-        // no strings and no arrays (decoding those was most of the load).
+        // no strings and allocate no arrays.
         await using var command = new NpgsqlCommand("""
             select r.scope_id, (case r.provider when 'aws' then 0 when 'azure' then 1 else 2 end)::int2, r.id, r.record_hash,
                    r.record_resources, r.evaluation_counts[1], r.evaluation_counts[2], r.evaluation_counts[3], r.evaluation_counts[4],
@@ -253,7 +246,7 @@ public sealed partial class FindingStore
         command.Parameters.Add(new NpgsqlParameter { Value = scan.TargetId });
         command.Parameters.Add(new NpgsqlParameter { Value = scan.ControlSetHash });
         command.Parameters.Add(new NpgsqlParameter { Value = now });
-        var records = new StoredRecords.Builder([.. scopes]);
+        var records = new StoredRecords.Builder([.. scopes.Select(s => s.Name)]);
         var hash = new byte[16];
         var counts = new int[EvaluationCounts.Length];
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
