@@ -23,7 +23,7 @@ public sealed class EvaluationStager
 {
     private readonly ScopeDigests _known;
     private readonly HashSet<UInt128> _seenResources = [];
-    private readonly Dictionary<string, (string[] Ids, string Joined)> _nist = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string[] Ids, string Joined, string Type)> _controls = new(StringComparer.Ordinal);
     private readonly StringBuilder _text = new(1024);
     private readonly XxHash128 _digest = new();
     private readonly List<PendingResource> _resources = [];
@@ -31,7 +31,6 @@ public sealed class EvaluationStager
     private readonly List<long> _movedOut = [];
     private readonly HashSet<long> _kept = [];
     private readonly HashSet<long> _parsed = [];
-    private readonly Dictionary<string, string> _controlTypes = new(StringComparer.Ordinal);
     private IReadOnlyDictionary<string, string>? _scanControlTypes;
     private RawAsset? _record;
     private int _pendingCount;
@@ -45,12 +44,12 @@ public sealed class EvaluationStager
     }
 
     /// <summary>
-    /// Ids of this scope's stored resources that records kept unparsed already stand for, as the scan read
-    /// them (filled by the scan as it keeps records, taken by <see cref="Keep"/> when the scope completes):
-    /// a resource read later from another record is a later copy, dropped as any copy is, so the first
-    /// record of a resource wins whether it was parsed or kept.
+    /// This scope's stored resources that records kept unparsed already stand for (id and evaluations), as
+    /// the scan read them (filled by the scan as it keeps records, taken by <see cref="Keep"/> when the
+    /// scope completes): a resource read later from another record is a later copy, dropped as any copy is,
+    /// so the first record of a resource wins whether it was parsed or kept.
     /// </summary>
-    public ISet<long>? KeptIds { get; init; }
+    public IReadOnlyDictionary<long, int>? Kept { get; init; }
 
     /// <summary>Evaluations of every resource taken (staged or unchanged); later copies of a resource are not counted.</summary>
     public int Evaluations { get; private set; }
@@ -82,7 +81,7 @@ public sealed class EvaluationStager
     /// had findings of these controls elsewhere; the merge looks them up by fingerprint (controls × moved
     /// resources, a few lookups each) and resolves those it no longer produces, here and now.
     /// </summary>
-    public IReadOnlyDictionary<string, string> ScanControlTypes => _scanControlTypes ?? _controlTypes;
+    public IReadOnlyDictionary<string, string> ScanControlTypes => _scanControlTypes ?? _controls.ToDictionary(c => c.Key, c => c.Value.Type, StringComparer.Ordinal);
 
     /// <summary>
     /// Once a scan has read everything (every stager complete, no merge started): each scope's stored
@@ -102,9 +101,9 @@ public sealed class EvaluationStager
         var controls = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var stager in scopesOfOneScan)
         {
-            foreach (var (id, type) in stager._controlTypes)
+            foreach (var (id, control) in stager._controls)
             {
-                controls.TryAdd(id, type);
+                controls.TryAdd(id, control.Type);
             }
         }
 
@@ -202,6 +201,15 @@ public sealed class EvaluationStager
         return true;
     }
 
+    /// <summary>Takes every resource of <see cref="Kept"/> (see <see cref="Keep"/>): once the scope's read is complete.</summary>
+    public void KeepAll()
+    {
+        foreach (var (id, evaluations) in Kept ?? new Dictionary<long, int>())
+        {
+            Keep(id, evaluations);
+        }
+    }
+
     /// <summary>Ends the scope: the last record's rows go to <paramref name="rows"/>.</summary>
     public void Complete(ICollection<StagedEvaluation> rows)
     {
@@ -234,7 +242,7 @@ public sealed class EvaluationStager
         pending.Key = ResourceKey(resource);
         pending.KeyHash = ScopeDigests.KeyOf(resource.Provider.ToName(), pending.Key);
         var stored = _known.TryGetId(pending.KeyHash, out var id);
-        pending.Skip = (stored && KeptIds is { Count: > 0 } kept && kept.Contains(id)) || !_seenResources.Add(pending.KeyHash);
+        pending.Skip = (stored && Kept is { Count: > 0 } kept && kept.ContainsKey(id)) || !_seenResources.Add(pending.KeyHash);
         if (stored && !pending.Skip)
         {
             _parsed.Add(id);
@@ -386,18 +394,20 @@ public sealed class EvaluationStager
         };
     }
 
-    /// <summary>A control's NIST ids, and joined as the hashes take them (both once per control, not per evaluation); notes the control as seen.</summary>
+    /// <summary>
+    /// A control's NIST ids, and joined as the hashes take them (both once per control, not per evaluation);
+    /// the controls seen so are the scope's <see cref="ScanControlTypes"/>.
+    /// </summary>
     private (string[] Ids, string Joined) Nist(ControlDefinition control)
     {
-        if (!_nist.TryGetValue(control.Id, out var nist))
+        if (!_controls.TryGetValue(control.Id, out var seen))
         {
             string[] ids = [.. control.Nist];
-            nist = (ids, string.Join(',', ids));
-            _nist.Add(control.Id, nist);
-            _controlTypes.TryAdd(control.Id, control.ResourceType);
+            seen = (ids, string.Join(',', ids), control.ResourceType);
+            _controls.Add(control.Id, seen);
         }
 
-        return nist;
+        return (seen.Ids, seen.Joined);
     }
 
     private StagedResource StageResource(Resource r, ReadOnlyMemory<byte> rawHash, UInt128 digest, UInt128? recordHash, int recordResources,

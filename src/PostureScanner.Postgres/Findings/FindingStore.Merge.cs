@@ -107,6 +107,7 @@ public sealed partial class FindingStore
         var prev = await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition(
             "select last_completed_at from scopes where id = @scope", new { scope = scopeId }, transaction, cancellationToken: cancellationToken));
         var now = _time.GetUtcNow();
+        var controls = stager.ScanControlTypes;
         var p = new
         {
             scope = scopeId,
@@ -114,8 +115,8 @@ public sealed partial class FindingStore
             now,
             baseline = prev is null,
             prev = prev is { } d ? new DateTimeOffset(DateTime.SpecifyKind(d, DateTimeKind.Utc)) : (DateTimeOffset?)null,
-            controlIds = stager.ScanControlTypes.Keys.ToArray(),
-            controlTypes = stager.ScanControlTypes.Values.ToArray(),
+            controlIds = controls.Keys.ToArray(),
+            controlTypes = controls.Values.ToArray(),
         };
 
         await StepAsync(connection, transaction, "stage-resources", MergeSql.StageResources, p, cancellationToken);

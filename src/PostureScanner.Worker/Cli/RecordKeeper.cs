@@ -15,8 +15,7 @@ internal sealed class RecordKeeper : IRecordFilter
 {
     private readonly StoredRecords _records;
     private readonly ScanCounters _counters;
-    private readonly Dictionary<string, List<(long Id, int Evaluations)>> _kept = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, HashSet<long>> _keptIds = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<long, int>> _kept = new(StringComparer.Ordinal);
 
     public RecordKeeper(StoredRecords records, ScanCounters counters)
     {
@@ -24,18 +23,18 @@ internal sealed class RecordKeeper : IRecordFilter
         _counters = counters;
     }
 
-    /// <summary>Per scope, the stored resources of the records kept so far, with their evaluation counts.</summary>
-    public IReadOnlyDictionary<string, List<(long Id, int Evaluations)>> Kept => _kept;
+    /// <summary>Per scope, the stored resources of the records kept so far: id and evaluations.</summary>
+    public IReadOnlyDictionary<string, Dictionary<long, int>> Kept => _kept;
 
-    /// <summary>The ids of <paramref name="scope"/>'s resources kept so far, filled as records are kept (see <see cref="EvaluationStager.KeptIds"/>).</summary>
-    public HashSet<long> KeptIds(string scope)
+    /// <summary>The resources of <paramref name="scope"/> kept so far, filled as records are kept (see <see cref="EvaluationStager.Kept"/>).</summary>
+    public Dictionary<long, int> KeptIn(string scope)
     {
-        if (!_keptIds.TryGetValue(scope, out var ids))
+        if (!_kept.TryGetValue(scope, out var kept))
         {
-            _keptIds[scope] = ids = [];
+            _kept[scope] = kept = [];
         }
 
-        return ids;
+        return kept;
     }
 
     public bool TryKeep(UInt128 recordHash)
@@ -45,20 +44,13 @@ internal sealed class RecordKeeper : IRecordFilter
             return false;
         }
 
-        var scope = _records.Scope(first);
         _counters.AddKeptRecord(_records.RecordResources(first));
-        if (!_kept.TryGetValue(scope, out var kept))
-        {
-            _kept[scope] = kept = [];
-        }
-
-        var ids = KeptIds(scope);
+        var kept = KeptIn(_records.Scope(first));
         for (var row = first; row >= 0; row = _records.Next(row))
         {
             var counts = _records.Counts(row);
             _counters.AddKept(_records.Provider(row), counts[..4], counts[4..]);
-            kept.Add((_records.Id(row), counts[0] + counts[1] + counts[2] + counts[3]));
-            ids.Add(_records.Id(row));
+            kept[_records.Id(row)] = counts[0] + counts[1] + counts[2] + counts[3];
         }
 
         return true;

@@ -49,8 +49,8 @@ internal sealed class ScopeMergeRouter : IAsyncDisposable
         _cancellationToken = cancellationToken;
     }
 
-    /// <summary>Per scope, the ids of stored resources that records kept unparsed stand for (see <see cref="EvaluationStager.KeptIds"/>).</summary>
-    public Func<string, ISet<long>>? KeptIds { get; init; }
+    /// <summary>Per scope, the stored resources that records kept unparsed stand for (see <see cref="EvaluationStager.Kept"/>).</summary>
+    public Func<string, IReadOnlyDictionary<long, int>>? Kept { get; init; }
 
     /// <summary>
     /// Starts loading, on a background task, the digests of scopes the scan will probably read (those the
@@ -131,15 +131,14 @@ internal sealed class ScopeMergeRouter : IAsyncDisposable
     /// that moved between two scopes of the scan can deadlock two of them, which the store resolves by
     /// running the loser again); otherwise each streaming merge is cancelled (its transaction rolls back)
     /// and every scope is recorded as failed with the reason, so nothing in this scan resolves or deletes
-    /// anything. <paramref name="kept"/>: the resources of records the scan kept unparsed
-    /// (<see cref="RecordKeeper.Kept"/>), which each scope takes as present and unchanged before moves are
-    /// settled (a scope only kept records of is still merged).
+    /// anything. Each scope takes the resources of records the scan kept unparsed (<see cref="Kept"/>) as
+    /// present and unchanged before moves are settled; <paramref name="keptScopes"/> (the scopes it kept
+    /// records of) are merged even when the scan read no other record of them.
     /// </summary>
-    public async Task<IReadOnlyList<ScopeMergeResult>> CompleteAsync(string? failure, IReadOnlyDictionary<string, List<(long Id, int Evaluations)>>? kept,
-        CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ScopeMergeResult>> CompleteAsync(string? failure, IEnumerable<string> keptScopes, CancellationToken cancellationToken)
     {
-        // A scope the scan only kept records of was read all the same: it is merged (or recorded as failed).
-        foreach (var scope in kept?.Keys ?? [])
+        ArgumentNullException.ThrowIfNull(keptScopes);
+        foreach (var scope in keptScopes)
         {
             if (!_sinks.ContainsKey(scope))
             {
@@ -163,10 +162,7 @@ internal sealed class ScopeMergeRouter : IAsyncDisposable
         foreach (var sink in _order)
         {
             sink.Stager.Complete(sink.Batch);
-            foreach (var (id, evaluations) in kept?.GetValueOrDefault(sink.Scope) ?? [])
-            {
-                sink.Stager.Keep(id, evaluations);
-            }
+            sink.Stager.KeepAll();
         }
 
         EvaluationStager.ResolveMoves([.. _order.Select(s => s.Stager)]);
@@ -233,7 +229,7 @@ internal sealed class ScopeMergeRouter : IAsyncDisposable
         var digests = _digests.TryGetValue(scope, out var prefetched)
             ? await prefetched.Value
             : await _store.LoadScopeDigestsAsync(_scan, scope, cancellationToken);
-        var sink = new ScopeSink(scope, new EvaluationStager(digests) { KeptIds = KeptIds?.Invoke(scope) },
+        var sink = new ScopeSink(scope, new EvaluationStager(digests) { Kept = Kept?.Invoke(scope) },
             CancellationTokenSource.CreateLinkedTokenSource(_cancellationToken));
         if (_streams < _maxStreams)
         {

@@ -44,7 +44,7 @@ internal static class StoredScan
         RecordKeeper? keeper = null;
         await using var router = new ScopeMergeRouter(session.Store, scan, session.MaxScopeStreams, StoreSession.MaxParallelMerges, cancellationToken)
         {
-            KeptIds = scope => keeper!.KeptIds(scope),
+            Kept = scope => keeper!.KeptIn(scope),
         };
         var pipeline = new ScanPipeline(new Core.Mapping.Normalizer(content.Mappings), evaluator, policy) { ResourceEvaluated = router.NoteResource };
 
@@ -78,7 +78,7 @@ internal static class StoredScan
         var bad = unreadablePaths.Concat(reader.Inputs.Where(i => i.Error is not null).Select(i => i.Path)).ToList();
         var failure = bad.Count == 0 ? null
             : $"not merged: {string.Join(", ", bad)} could not be read whole, and unread records may belong to any scope of this scan; findings keep their state";
-        var scopes = await router.CompleteAsync(failure, keeper.Kept, cancellationToken);
+        var scopes = await router.CompleteAsync(failure, keeper.Kept.Keys, cancellationToken);
         if (failure is not null && scopes.Count == 0)
         {
             // Nothing was read at all: record why, so `posture scans list` explains the failed scan.

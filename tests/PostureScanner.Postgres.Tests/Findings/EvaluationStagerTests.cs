@@ -64,11 +64,11 @@ public sealed class EvaluationStagerTests
     }
 
     [Fact]
-    public void KeptIds_AResourceAKeptRecordAlreadyStandsFor_IsACopyWhenReadAgain_AndIsKeptOnce()
+    public void Kept_AResourceAKeptRecordAlreadyStandsFor_IsACopyWhenReadAgain_AndIsKeptOnce()
     {
         var bucket = Bucket("a", encrypted: false);
         var known = new ScopeDigests(new Dictionary<UInt128, (long, UInt128?)> { [ScopeDigests.KeyOf("aws", EvaluationStager.ResourceKey(bucket))] = (7, null) });
-        var stager = new EvaluationStager(known) { KeptIds = new HashSet<long> { 7 } };
+        var stager = new EvaluationStager(known) { Kept = new Dictionary<long, int> { [7] = 2 } };
 
         var rows = StageAll(stager, Evaluate(bucket, Bucket("b", encrypted: false)));
 
