@@ -34,10 +34,7 @@ public sealed class ScanCounters
 
     public long Failures(Provider provider) => _failuresByProvider[(int)provider];
 
-    /// <summary>
-    /// A record kept unparsed, counted from what its resources stored: <paramref name="resources"/> made by
-    /// it, and per stored resource its provider, evaluations by status and failures by severity.
-    /// </summary>
+    /// <summary>A record kept unparsed, and the <paramref name="resources"/> it made (their evaluations: <see cref="AddKept"/>).</summary>
     public void AddKeptRecord(int resources)
     {
         Records++;

@@ -36,12 +36,8 @@ public sealed class ScanCommandStoreTests : IClassFixture<PostgresFixture>, IDis
         using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(report));
         var reported = doc.RootElement.GetProperty("results").EnumerateArray()
             .Select(r => (Control: r.GetProperty("controlId").GetString(), Type: r.GetProperty("type").GetString())).ToList();
-        await using var connection = new NpgsqlConnection(_connectionString);
-        await connection.OpenAsync();
-        await using var count = new NpgsqlCommand(
-            "select count(*) from findings f join scopes sc on sc.id = f.scope_id join targets t on t.id = sc.target_id where t.name = 'demo-all'",
-            connection);
-        var stored = (long)(await count.ExecuteScalarAsync())!;
+        var stored = await CountAsync(
+            "select count(*) from findings f join scopes sc on sc.id = f.scope_id join targets t on t.id = sc.target_id where t.name = $1", "demo-all");
 
         Assert.Contains(reported, r => r.Type == "iam.binding");
         Assert.Contains(reported, r => r.Type == "object_storage.bucket");
@@ -55,10 +51,7 @@ public sealed class ScanCommandStoreTests : IClassFixture<PostgresFixture>, IDis
         // some of them in another scope. The day-two snapshot scanned twice: the second scan finds nothing
         // to write. (Before, a moved resource's finding that its new scope no longer produced was resolved
         // by the old scope one scan later.)
-        var day1 = Path.Combine(_dir.FullName, "day1");
-        var day2 = Path.Combine(_dir.FullName, "day2");
-        Assert.Equal(0, (await Cli.CliRunner.RunAsync("dev", "generate", "--output", day1, "--resources", "3000", "--seed", "7")).ExitCode);
-        Assert.Equal(0, (await Cli.CliRunner.RunAsync("dev", "generate", "--output", day2, "--resources", "3000", "--seed", "7", "--change-percent", "10")).ExitCode);
+        var (day1, day2) = await GenerateTwoDaysAsync(seed: 7, changePercent: 10);
         await using var connection = new NpgsqlConnection(_connectionString);
         await connection.OpenAsync();
         async Task<Dictionary<string, long>> ScopesAsync()
@@ -74,13 +67,6 @@ public sealed class ScanCommandStoreTests : IClassFixture<PostgresFixture>, IDis
             }
 
             return scopes;
-        }
-
-        async Task<long> CountAsync(string sql, long scan)
-        {
-            await using var command = new NpgsqlCommand(sql, connection);
-            command.Parameters.AddWithValue(scan);
-            return (long)(await command.ExecuteScalarAsync())!;
         }
 
         var scopes = new List<Dictionary<string, long>>();
@@ -107,10 +93,7 @@ public sealed class ScanCommandStoreTests : IClassFixture<PostgresFixture>, IDis
         // unparsed and counted from the store), the other with a JSON report (every record evaluated).
         // Counts, merge figures and every stored finding must be the same. (Two databases: a resource is
         // one resource in a store, whichever target scans it.)
-        var day1 = Path.Combine(_dir.FullName, "day1");
-        var day2 = Path.Combine(_dir.FullName, "day2");
-        Assert.Equal(0, (await Cli.CliRunner.RunAsync("dev", "generate", "--output", day1, "--resources", "3000", "--seed", "11")).ExitCode);
-        Assert.Equal(0, (await Cli.CliRunner.RunAsync("dev", "generate", "--output", day2, "--resources", "3000", "--seed", "11", "--change-percent", "5")).ExitCode);
+        var (day1, day2) = await GenerateTwoDaysAsync(seed: 11, changePercent: 5);
         var keptStore = await _fixture.CreateDatabaseAsync("kept");
         var fullStore = await _fixture.CreateDatabaseAsync("full");
         foreach (var store in (string[])[keptStore, fullStore])
@@ -193,16 +176,34 @@ public sealed class ScanCommandStoreTests : IClassFixture<PostgresFixture>, IDis
         }
     }
 
-    private async Task<long> FailingAsync(string target, string control)
+    private Task<long> FailingAsync(string target, string control) => CountAsync(
+        "select count(*) from findings f join scopes sc on sc.id = f.scope_id join targets t on t.id = sc.target_id where t.name = $1 and f.control_id = $2 and f.status = 'fail'",
+        target, control);
+
+    /// <summary>A count from the test database, with positional parameters.</summary>
+    private async Task<long> CountAsync(string sql, params object[] parameters)
     {
         await using var connection = new NpgsqlConnection(_connectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "select count(*) from findings f join scopes sc on sc.id = f.scope_id join targets t on t.id = sc.target_id where t.name = $1 and f.control_id = $2 and f.status = 'fail'",
-            connection);
-        command.Parameters.AddWithValue(target);
-        command.Parameters.AddWithValue(control);
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.AddWithValue(parameter);
+        }
+
         return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Generated inventories of 3,000 records: day one, and day two with <paramref name="changePercent"/>% of them changed.</summary>
+    private async Task<(string Day1, string Day2)> GenerateTwoDaysAsync(int seed, int changePercent)
+    {
+        var day1 = Path.Combine(_dir.FullName, "day1");
+        var day2 = Path.Combine(_dir.FullName, "day2");
+        var s = seed.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(0, (await Cli.CliRunner.RunAsync("dev", "generate", "--output", day1, "--resources", "3000", "--seed", s)).ExitCode);
+        Assert.Equal(0, (await Cli.CliRunner.RunAsync("dev", "generate", "--output", day2, "--resources", "3000", "--seed", s,
+            "--change-percent", changePercent.ToString(System.Globalization.CultureInfo.InvariantCulture))).ExitCode);
+        return (day1, day2);
     }
 
     private static string FailureLine(string output) =>
