@@ -14,7 +14,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 5011, Level = LogLevel.Warning, Message = "Scope {Scope} of scan {ScanId} failed: {Reason}; nothing in it is resolved")]
     public static partial void ScopeFailed(ILogger logger, string scope, long scanId, string reason);
 
-    [LoggerMessage(EventId = 5012, Level = LogLevel.Warning, Message = "Merge of scope {Scope} (scan {ScanId}) lost a lock conflict with a concurrent merge ({SqlState}); attempt {Attempt} runs it again from the staged rows")]
+    [LoggerMessage(EventId = 5012, Level = LogLevel.Warning, Message = "Merge of scope {Scope} (scan {ScanId}) lost a conflict with a concurrent merge ({SqlState}); attempt {Attempt} runs it again from the staged rows")]
     public static partial void MergeRetried(ILogger logger, string scope, long scanId, string sqlState, int attempt);
 
     [LoggerMessage(EventId = 5020, Level = LogLevel.Information, Message = "Suppression {SuppressionId} expired; {Count} findings re-opened")]

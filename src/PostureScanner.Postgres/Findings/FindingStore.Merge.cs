@@ -83,8 +83,7 @@ public sealed partial class FindingStore
                 {
                     return await MergeStagedAsync(connection, scan, scope, scopeId, stager, started, cancellationToken);
                 }
-                catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure
-                                                   && attempt < MaxMergeAttempts)
+                catch (PostgresException ex) when (IsConflictWithConcurrentMerge(ex) && attempt < MaxMergeAttempts)
                 {
                     Log.MergeRetried(_logger, scope, scan.ScanId, ex.SqlState, attempt + 1);
                 }
@@ -95,6 +94,15 @@ public sealed partial class FindingStore
             await DropStageAsync(connection);
         }
     }
+
+    /// <summary>
+    /// A merge that lost to a concurrent one: a deadlock (a resource moving between two scopes merged side
+    /// by side), a serialization failure, or a finding another merge inserted after this one looked for it
+    /// (<see cref="MergeSql.FindingsInsert"/>). Running it again from the staged rows settles it.
+    /// </summary>
+    private static bool IsConflictWithConcurrentMerge(PostgresException ex) =>
+        ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure
+        || (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName == "findings_fingerprint_key");
 
     /// <summary>The merge statements over the staged rows, in one transaction.</summary>
     private async Task<ScopeMergeResult> MergeStagedAsync(NpgsqlConnection connection, ScanHandle scan, string scope, long scopeId,
@@ -124,13 +132,15 @@ public sealed partial class FindingStore
         await StepAsync(connection, transaction, "resources-insert", MergeSql.ResourcesInsert, p, cancellationToken);
         await StepAsync(connection, transaction, "resources-delete", MergeSql.ResourcesDelete, p, cancellationToken);
         await StepAsync(connection, transaction, "stage-match", MergeSql.StageMatch, p, cancellationToken);
-        var inserted = await CountedStepAsync(connection, transaction, "findings-insert", MergeSql.FindingsInsert, p, cancellationToken);
+        var anySuppression = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(MergeSql.AnyActiveSuppression, p, transaction, cancellationToken: cancellationToken));
+        var inserted = await CountedStepAsync(connection, transaction, "findings-insert",
+            anySuppression ? MergeSql.FindingsInsert : MergeSql.FindingsInsertUnsuppressed, p, cancellationToken);
         await StepAsync(connection, transaction, "stage-changed", MergeSql.StageChanged, p, cancellationToken);
         var changed = await CountedStepAsync(connection, transaction, "findings-update", MergeSql.FindingsUpdate, p, cancellationToken);
         await StepAsync(connection, transaction, "stage-gone", MergeSql.StageGone, p, cancellationToken);
         var missing = await CountedStepAsync(connection, transaction, "findings-missing", MergeSql.FindingsMissing, p, cancellationToken);
         var suppressed = new StepCounts(0, 0, 0, 0);
-        if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition(MergeSql.AnyActiveSuppression, p, transaction, cancellationToken: cancellationToken)))
+        if (anySuppression)
         {
             suppressed = await CountedStepAsync(connection, transaction, "apply-suppressions", MergeSql.ApplySuppressions, p, cancellationToken);
         }

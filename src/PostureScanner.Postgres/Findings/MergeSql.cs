@@ -110,19 +110,35 @@ internal static class MergeSql
         analyze stage_match
         """;
 
-    public const string FindingsInsert = """
+    /// <summary>
+    /// New findings (evaluations <see cref="StageMatch"/> found no finding for), with their events and
+    /// outbox rows. No <c>on conflict</c> clause: PostgreSQL checks a speculative insertion against the
+    /// fingerprint index before inserting, a quarter of the cost of inserting a first scan's findings
+    /// (measured on 585k rows). A conflict means another merge inserted the same finding after this one
+    /// looked (two scans over one inventory, or a resource staged as new that a concurrent merge inserted
+    /// first): the unique violation rolls this merge back and it runs again from its staged rows, now
+    /// finding the resource stored and matching its findings (before, the conflicting rows were dropped
+    /// and the findings stayed with the other scope).
+    /// </summary>
+    public static readonly string FindingsInsert = FindingsInsertTemplate.Replace("{suppression}", """
+        (select sp.id from suppressions sp
+                            where suppression_matches(sp, s.fingerprint, s.control_id, s.provider, r.native_id, r.tags, @now)
+                            order by sp.id limit 1)
+        """, StringComparison.Ordinal);
+
+    /// <summary>As <see cref="FindingsInsert"/> when no suppression is active: no per-row lookup in <c>suppressions</c> (a sixth of an insert).</summary>
+    public static readonly string FindingsInsertUnsuppressed = FindingsInsertTemplate.Replace("{suppression}", "null::bigint", StringComparison.Ordinal);
+
+    private const string FindingsInsertTemplate = """
         with ins as (
             insert into findings (fingerprint, scope_id, resource_id, control_id, provider, status, severity, nist, evidence,
                                   message, content_hash, first_seen, last_seen, last_scan_id, suppression_id)
             select s.fingerprint, @scope, r.id, s.control_id, s.provider, s.status, s.severity, s.nist, s.evidence::json,
                    s.message, s.content_hash, @now, @now, @scan,
-                   (select sp.id from suppressions sp
-                    where suppression_matches(sp, s.fingerprint, s.control_id, s.provider, r.native_id, r.tags, @now)
-                    order by sp.id limit 1)
+                   {suppression}
             from stage_evaluations s
             join stage_resources r on r.provider = s.provider and r.resource_key = s.resource_key
             where not exists (select 1 from stage_match m where m.fingerprint = s.fingerprint)
-            on conflict (fingerprint) do nothing
             returning id, fingerprint, control_id, provider, status, severity, suppression_id
         ), evs as (
             select i.*, nextval(pg_get_serial_sequence('finding_events', 'id')) as event_id from ins i where i.status = 'fail'

@@ -56,21 +56,49 @@ internal sealed class StagingWriter
         from stdin (format binary)
         """;
 
+    /// <summary>Columns of <see cref="Copy"/>, in its order.</summary>
+    private const short Columns = 25;
+
+    /// <summary>Rows are sent to the server in chunks of about this many bytes.</summary>
+    private const int FlushBytes = 256 * 1024;
+
     public int Rows { get; private set; }
 
     public async Task WriteAsync(NpgsqlConnection connection, IAsyncEnumerable<IReadOnlyList<StagedEvaluation>> batches, CancellationToken cancellationToken)
     {
-        await using var importer = await connection.BeginBinaryImportAsync(Copy, cancellationToken);
-        await foreach (var batch in batches.WithCancellation(cancellationToken))
+        var rows = new BinaryCopyRows();
+        var stream = await connection.BeginRawBinaryCopyAsync(Copy, cancellationToken);
+        try
         {
-            foreach (var row in batch)
+            rows.WriteHeader();
+            await foreach (var batch in batches.WithCancellation(cancellationToken))
             {
-                Rows++;
-                await WriteRowAsync(importer, row, cancellationToken);
+                foreach (var row in batch)
+                {
+                    Rows++;
+                    WriteRow(rows, row);
+                }
+
+                if (rows.Length >= FlushBytes)
+                {
+                    await stream.WriteAsync(rows.Written, cancellationToken);
+                    rows.Clear();
+                }
             }
+
+            rows.WriteTrailer();
+            await stream.WriteAsync(rows.Written, cancellationToken);
+        }
+        catch
+        {
+            // Disposing a raw COPY stream ends the COPY with what it holds: a stage cut short must be
+            // cancelled instead, so no half-written rows reach the table.
+            await stream.CancelAsync();
+            await stream.DisposeAsync();
+            throw;
         }
 
-        await importer.CompleteAsync(cancellationToken);
+        await stream.DisposeAsync();
     }
 
     /// <summary>Ids into one of the id tables (<c>stage_unseen</c>, <c>stage_moved</c>).</summary>
@@ -86,67 +114,58 @@ internal sealed class StagingWriter
         await importer.CompleteAsync(cancellationToken);
     }
 
-    private static async Task WriteRowAsync(NpgsqlBinaryImporter importer, StagedEvaluation row, CancellationToken cancellationToken)
+    private static void WriteRow(BinaryCopyRows rows, StagedEvaluation row)
     {
-        await importer.StartRowAsync(cancellationToken);
-        await importer.WriteAsync(row.Fingerprint, NpgsqlDbType.Text, cancellationToken);
-        await importer.WriteAsync(row.ControlId, NpgsqlDbType.Text, cancellationToken);
-        await importer.WriteAsync(row.Provider, NpgsqlDbType.Text, cancellationToken);
-        await importer.WriteAsync(row.ResourceKey, NpgsqlDbType.Text, cancellationToken);
-        await importer.WriteAsync(row.Status, NpgsqlDbType.Text, cancellationToken);
-        await importer.WriteAsync(row.Severity, NpgsqlDbType.Text, cancellationToken);
-        await importer.WriteAsync(row.Nist as string[] ?? [.. row.Nist], NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
-        await importer.WriteAsync(row.EvidenceJson, NpgsqlDbType.Text, cancellationToken);
-        if (row.Message is null)
-        {
-            await importer.WriteNullAsync(cancellationToken);
-        }
-        else
-        {
-            await importer.WriteAsync(row.Message, NpgsqlDbType.Text, cancellationToken);
-        }
-
-        await importer.WriteAsync(row.ContentHash, NpgsqlDbType.Bytea, cancellationToken);
-
+        rows.StartRow(Columns);
+        rows.Text(row.Fingerprint);
+        rows.Text(row.ControlId);
+        rows.Text(row.Provider);
+        rows.Text(row.ResourceKey);
+        rows.Text(row.Status);
+        rows.Text(row.Severity);
+        rows.TextArray(row.Nist);
+        rows.Text(row.EvidenceJson);
+        rows.Text(row.Message);
+        rows.Bytea(row.ContentHash.Span);
         if (row.Resource is not { } r)
         {
             for (var i = 0; i < 15; i++)
             {
-                await importer.WriteNullAsync(cancellationToken);
+                rows.Null();
             }
 
             return;
         }
 
-        await importer.WriteAsync(r.NativeId, NpgsqlDbType.Text, cancellationToken);
-        await importer.WriteAsync(r.NativeType, NpgsqlDbType.Text, cancellationToken);
-        await importer.WriteAsync(r.Type, NpgsqlDbType.Text, cancellationToken);
-        await importer.WriteAsync(r.Account, NpgsqlDbType.Text, cancellationToken);
-        await importer.WriteAsync(r.Region, NpgsqlDbType.Text, cancellationToken);
-        await importer.WriteAsync(r.Name, NpgsqlDbType.Text, cancellationToken);
-        await importer.WriteAsync(r.TagsJson, NpgsqlDbType.Text, cancellationToken);
-        await importer.WriteAsync(r.AttributesJson, NpgsqlDbType.Text, cancellationToken);
-        await importer.WriteAsync(r.RawHash, NpgsqlDbType.Bytea, cancellationToken);
-        await importer.WriteAsync(r.ContentHash, NpgsqlDbType.Bytea, cancellationToken);
-        await importer.WriteAsync(r.EvaluationDigest, NpgsqlDbType.Bytea, cancellationToken);
+        rows.Text(r.NativeId);
+        rows.Text(r.NativeType);
+        rows.Text(r.Type);
+        rows.Text(r.Account);
+        rows.Text(r.Region);
+        rows.Text(r.Name);
+        rows.Text(r.TagsJson);
+        rows.Text(r.AttributesJson);
+        rows.Bytea(r.RawHash.Span);
+        rows.Bytea(r.ContentHash.Span);
+        rows.Bytea(r.EvaluationDigest.Span);
         if (r.RecordHash is { } recordHash)
         {
-            await importer.WriteAsync(recordHash, NpgsqlDbType.Bytea, cancellationToken);
+            rows.Bytea(recordHash.Span);
         }
         else
         {
-            await importer.WriteNullAsync(cancellationToken);
+            rows.Null();
         }
 
-        await importer.WriteAsync((short)r.RecordResources, NpgsqlDbType.Smallint, cancellationToken);
-        await importer.WriteAsync(r.EvaluationCounts as int[] ?? [.. r.EvaluationCounts], NpgsqlDbType.Array | NpgsqlDbType.Integer, cancellationToken);
+        rows.Int16((short)r.RecordResources);
+        rows.Int32Array(r.EvaluationCounts);
         if (r.StableUntil is { } until)
         {
-            await importer.WriteAsync(until, NpgsqlDbType.TimestampTz, cancellationToken);
+            rows.TimestampTz(until);
         }
         else
         {
-            await importer.WriteNullAsync(cancellationToken);
+            rows.Null();
         }
     }
 }

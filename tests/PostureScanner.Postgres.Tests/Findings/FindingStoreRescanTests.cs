@@ -221,6 +221,57 @@ public sealed class FindingStoreRescanTests : IClassFixture<PostgresFixture>
         Assert.Equal(0L, await db.ScalarAsync<long>("select count(*) from resources where deleted_at is not null"));
     }
 
+    [Fact]
+    public async Task MergeScope_AnotherMergeInsertsTheSameNewFindingFirst_TheLoserRunsAgainAndTakesTheFindingOver()
+    {
+        await using var db = await StoreDatabase.CreateAsync(_fixture);
+        var bucket = Bucket("shared", encrypted: false);
+
+        // Two targets scan the same inventory at once. The first merge inserts the resource and its finding
+        // but has not committed when the second builds its stage (the resource looks new to it); once the
+        // first commits, the second's insert of the same fingerprint violates the unique key, and it must
+        // run again (its second run finds the resource stored and takes its finding over) instead of
+        // failing or dropping the rows.
+        var firstInserted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var secondStaged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var locks = 0;
+        var inserts = 0;
+        db.Store.AfterMergeStep = async (step, ct) =>
+        {
+            if (step == "lock")
+            {
+                Interlocked.Increment(ref locks);
+            }
+
+            if (step == "stage-resources" && firstInserted.Task.IsCompleted)
+            {
+                secondStaged.TrySetResult();
+            }
+
+            if (step == "resources-insert" && Interlocked.Increment(ref inserts) == 1)
+            {
+                firstInserted.TrySetResult();
+                await secondStaged.Task.WaitAsync(TimeSpan.FromSeconds(30), ct);
+            }
+        };
+        db.Time.Advance(TimeSpan.FromHours(1));
+        var acme = await db.Store.BeginScanAsync("acme", "controls-v1", CancellationToken.None);
+        var other = await db.Store.BeginScanAsync("other", "controls-v1", CancellationToken.None);
+
+        var first = Task.Run(() => db.Store.MergeScopeAsync(acme, "scope-a", Stream(Evaluate(bucket)), CancellationToken.None));
+        await firstInserted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var second = Task.Run(() => db.Store.MergeScopeAsync(other, "scope-b", Stream(Evaluate(bucket)), CancellationToken.None));
+        var results = await Task.WhenAll(first, second);
+
+        Assert.All(results, x => Assert.Equal(ScopeStatus.Completed, x.Status));
+        Assert.Equal(3, locks);
+        var evaluations = Evaluate(bucket).Count;
+        Assert.Equal((evaluations, 0), (results[0].Inserted, results[0].Changed));
+        Assert.Equal((0, evaluations), (results[1].Inserted, results[1].Changed));
+        Assert.Equal((long)evaluations, await db.ScalarAsync<long>("select count(*) from findings"));
+        Assert.Equal("scope-b", (await db.Store.GetFindingAsync(Fingerprint(EncryptedControl, bucket), CancellationToken.None))!.Finding.Scope);
+    }
+
     private static async Task<(EvaluationStager Stager, List<StagedEvaluation> Rows)> StageAsync(StoreDatabase db, ScanHandle scan, string scope, IEnumerable<Evaluation> evaluations)
     {
         var stager = new EvaluationStager(await db.Store.LoadScopeDigestsAsync(scan, scope, CancellationToken.None));
