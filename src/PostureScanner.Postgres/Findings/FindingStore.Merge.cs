@@ -72,8 +72,7 @@ public sealed partial class FindingStore
             // scope against the stage, and right after a first scan the planner's estimate of those tables is
             // stale (empty), so without an index a nested loop over the stage is quadratic.
             await StepAsync(connection, null, "index", """
-                create index on stage_evaluations (fingerprint); create index on stage_evaluations (resource_key);
-                create index on stage_unseen (id); create index on stage_moved (id)
+                create index on stage_evaluations (resource_key); create index on stage_unseen (id); create index on stage_moved (id)
                 """, null, cancellationToken);
             await StepAsync(connection, null, "analyze",
                 "analyze stage_evaluations (fingerprint, provider, resource_key, status, r_native_id); analyze stage_unseen; analyze stage_moved", null, cancellationToken);
@@ -131,10 +130,13 @@ public sealed partial class FindingStore
         await StepAsync(connection, transaction, "resources-update", MergeSql.ResourcesUpdate, p, cancellationToken);
         await StepAsync(connection, transaction, "resources-insert", MergeSql.ResourcesInsert, p, cancellationToken);
         await StepAsync(connection, transaction, "resources-delete", MergeSql.ResourcesDelete, p, cancellationToken);
+        await StepAsync(connection, transaction, "fingerprint-index", MergeSql.IndexStageFingerprints, p, cancellationToken);
         await StepAsync(connection, transaction, "stage-match", MergeSql.StageMatch, p, cancellationToken);
         var anySuppression = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(MergeSql.AnyActiveSuppression, p, transaction, cancellationToken: cancellationToken));
-        var inserted = await CountedStepAsync(connection, transaction, "findings-insert",
-            anySuppression ? MergeSql.FindingsInsert : MergeSql.FindingsInsertUnsuppressed, p, cancellationToken);
+        var passing = await connection.ExecuteAsync(new CommandDefinition(MergeSql.FindingsInsert(anySuppression, failing: false), p, transaction,
+            commandTimeout: 0, cancellationToken: cancellationToken));
+        var inserted = await CountedStepAsync(connection, transaction, "findings-insert", MergeSql.FindingsInsert(anySuppression, failing: true), p, cancellationToken);
+        inserted = inserted with { Rows = inserted.Rows + passing };
         await StepAsync(connection, transaction, "stage-changed", MergeSql.StageChanged, p, cancellationToken);
         var changed = await CountedStepAsync(connection, transaction, "findings-update", MergeSql.FindingsUpdate, p, cancellationToken);
         await StepAsync(connection, transaction, "stage-gone", MergeSql.StageGone, p, cancellationToken);
