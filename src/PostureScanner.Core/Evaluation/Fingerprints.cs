@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using PostureScanner.Core.Inventory;
@@ -12,9 +13,32 @@ public static class Fingerprints
 {
     public static string Compute(string controlId, Provider provider, string nativeId)
     {
+        ArgumentNullException.ThrowIfNull(controlId);
         var id = IdentityKey(provider, nativeId);
-        var bytes = SHA256.HashData(Encoding.UTF8.GetBytes($"{controlId}|{provider.ToName()}|{id}"));
-        return Convert.ToHexStringLower(bytes);
+        var name = provider.ToName();
+
+        // Encoded into one buffer, no joined string: a stored scan fingerprints every evaluation (6M at 1M resources).
+        var max = Encoding.UTF8.GetMaxByteCount(controlId.Length + name.Length + id.Length + 2);
+        byte[]? rented = null;
+        var buffer = max <= 1024 ? stackalloc byte[1024] : (rented = ArrayPool<byte>.Shared.Rent(max));
+        try
+        {
+            var length = Encoding.UTF8.GetBytes(controlId, buffer);
+            buffer[length++] = (byte)'|';
+            length += Encoding.UTF8.GetBytes(name, buffer[length..]);
+            buffer[length++] = (byte)'|';
+            length += Encoding.UTF8.GetBytes(id, buffer[length..]);
+            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(buffer[..length], hash);
+            return Convert.ToHexStringLower(hash);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 
     /// <summary>The native id as identity: lowercased for Azure, whose ARM ids are case-insensitive (DECISIONS 7).</summary>

@@ -26,6 +26,7 @@ public sealed class EvaluationStager
     private readonly Dictionary<string, (string[] Ids, string Joined, string Type)> _controls = new(StringComparer.Ordinal);
     private readonly StringBuilder _text = new(1024);
     private readonly XxHash128 _digest = new();
+    private readonly XxHash128 _lines = new();
     private readonly List<PendingResource> _resources = [];
     private readonly List<long> _unchanged = [];
     private readonly List<long> _movedOut = [];
@@ -377,7 +378,7 @@ public sealed class EvaluationStager
             }
         });
 
-        var contentHash = ContentHash.Of($"{status}\n{severity}\n{nistJoined}\n{evaluation.Message}\n{evidenceJson}");
+        var contentHash = ContentHash.OfLines(_lines, [status, severity, nistJoined, evaluation.Message, evidenceJson]);
         return new StagedEvaluation
         {
             Fingerprint = evaluation.Fingerprint,
@@ -415,7 +416,8 @@ public sealed class EvaluationStager
     {
         var tagsJson = ObjectJson(r.Tags.OrderBy(t => t.Key, StringComparer.Ordinal), (w, value) => w.WriteValue(value));
         var attributesJson = ObjectJson(r.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal), (w, value) => value.WriteTo(w));
-        var resourceHash = ContentHash.Of($"{r.Id}\n{r.NativeType}\n{r.Type}\n{r.Account}\n{r.Region}\n{r.Name}\n{tagsJson}\n{attributesJson}\n{Convert.ToHexString(rawHash.Span)}");
+        var resourceHash = ContentHash.OfLines(_lines,
+            [r.Id, r.NativeType, r.Type, r.Account, r.Region, r.Name, tagsJson, attributesJson, Convert.ToHexString(rawHash.Span)]);
         return new StagedResource
         {
             NativeId = r.Id,

@@ -190,4 +190,16 @@ public sealed class EvaluatorTests
         Assert.NotEqual(Fingerprints.Compute("c", Core.Inventory.Provider.Aws, "arn:aws:s3:::X"), Fingerprints.Compute("c", Core.Inventory.Provider.Aws, "arn:aws:s3:::x"));
         Assert.Matches("^[0-9a-f]{64}$", upper);
     }
+
+    /// <summary>DECISIONS 7: lowercase hex SHA-256 of <c>control|provider|identity</c>; stored findings and suppressions depend on it never changing.</summary>
+    [Theory]
+    [InlineData("s3-bucket-encrypted", "arn:aws:s3:::b")]
+    [InlineData("storage-encrypted", "bucket-ünïcode-☃")]
+    [InlineData("c", null)]
+    public void Fingerprint_IsSha256OfControlProviderAndIdentity(string control, string? id)
+    {
+        id ??= "arn:aws:s3:::" + new string('x', 3_000); // more than the stack buffer
+        var expected = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{control}|aws|{id}")));
+        Assert.Equal(expected, Fingerprints.Compute(control, Core.Inventory.Provider.Aws, id));
+    }
 }

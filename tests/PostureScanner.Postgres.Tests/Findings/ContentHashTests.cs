@@ -5,6 +5,19 @@ namespace PostureScanner.Postgres.Tests.Findings;
 
 public sealed class ContentHashTests
 {
+    /// <summary>Stored content hashes were computed over the joined text: streaming the lines must give the same bytes' hash, or every stored row would look changed.</summary>
+    [Theory]
+    [InlineData("fail", "high", "SC-7,AC-3", null, "{}")]
+    [InlineData("pass", "", "", "message with ünïcode ☃", "{\"a\":[1,2]}")]
+    [InlineData("", "", "", "", "")]
+    public void OfLines_IsTheHashOfTheJoinedText(string a, string b, string c, string? d, string e)
+    {
+        var hash = new System.IO.Hashing.XxHash128();
+        var longLine = new string('x', 5_000) + "é";
+        Assert.Equal(ContentHash.Of($"{a}\n{b}\n{c}\n{d}\n{e}").ToArray(), ContentHash.OfLines(hash, [a, b, c, d, e]).ToArray());
+        Assert.Equal(ContentHash.Of($"{a}\n{longLine}\n{e}").ToArray(), ContentHash.OfLines(hash, [a, longLine, e]).ToArray());
+    }
+
     [Fact]
     public void OfJson_SameTreeParsedTwice_IsEqual()
     {
