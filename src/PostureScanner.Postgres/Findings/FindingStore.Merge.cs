@@ -101,7 +101,7 @@ public sealed partial class FindingStore
     /// </summary>
     private static bool IsConflictWithConcurrentMerge(PostgresException ex) =>
         ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure
-        || (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName == "findings_fingerprint_key");
+        || (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName == "findings_fingerprint_key_idx");
 
     /// <summary>The merge statements over the staged rows, in one transaction.</summary>
     private async Task<ScopeMergeResult> MergeStagedAsync(NpgsqlConnection connection, ScanHandle scan, string scope, long scopeId,

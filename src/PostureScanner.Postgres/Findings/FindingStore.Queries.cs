@@ -118,10 +118,18 @@ public sealed partial class FindingStore
     /// <summary>One finding by fingerprint with its whole history, oldest event first; null when unknown.</summary>
     public async Task<FindingDetail?> GetFindingAsync(string fingerprint, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(fingerprint);
+        if (fingerprint.Length != 64 || !fingerprint.All(char.IsAsciiHexDigit))
+        {
+            return null; // not a fingerprint (64 hex digits), so no finding has it; the key lookup below would not parse it
+        }
+
         await ExpireSuppressionsAsync(cancellationToken);
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        var row = (IDictionary<string, object?>?)await connection.QuerySingleOrDefaultAsync(new CommandDefinition(
-            "select * from findings_current where fingerprint = @fingerprint", new { fingerprint = fingerprint.ToLowerInvariant() }, cancellationToken: cancellationToken));
+        var row = (IDictionary<string, object?>?)await connection.QuerySingleOrDefaultAsync(new CommandDefinition("""
+            select * from findings_current
+            where substr(fingerprint, 1, 32)::uuid = substr(@fingerprint, 1, 32)::uuid and fingerprint = @fingerprint
+            """, new { fingerprint = fingerprint.ToLowerInvariant() }, cancellationToken: cancellationToken));
         if (row is null)
         {
             return null;

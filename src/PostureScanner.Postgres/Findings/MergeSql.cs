@@ -109,7 +109,8 @@ internal static class MergeSql
 
     /// <summary>
     /// The stored finding of each staged evaluation, with the state the merge compares, looked up one by
-    /// one by fingerprint (unique, whichever scope holds it: a resource that moved brings its findings).
+    /// one by fingerprint (unique, whichever scope holds it: a resource that moved brings its findings;
+    /// through its 128-bit key, index <c>findings_fingerprint_key_idx</c>, migration 0009).
     /// Only evaluations of resources that were already stored are looked up: a finding is never stored
     /// without its resource row (same type and id, never deleted), so a new resource has no finding
     /// anywhere; a first scan, where every resource is new, makes no lookup at all, and a re-scan as many
@@ -122,7 +123,9 @@ internal static class MergeSql
         from stage_evaluations s
         join stage_resources sr on sr.provider = s.provider and sr.resource_key = s.resource_key and sr.old_hash is not null
         cross join lateral (select f.id, f.status, f.severity, f.resolved_at, f.content_hash, f.missing_since, f.scope_id
-                            from findings f where f.fingerprint = s.fingerprint limit 1) f;
+                            from findings f
+                            where substr(f.fingerprint, 1, 32)::uuid = substr(s.fingerprint, 1, 32)::uuid and f.fingerprint = s.fingerprint
+                            limit 1) f;
         create index on stage_match (fingerprint);
         analyze stage_match
         """;
@@ -246,9 +249,10 @@ internal static class MergeSql
         select f.id, f.status, f.resolved_at, false
         from stage_resources sr
         join unnest(@controlIds::text[], @controlTypes::text[]) c(control_id, type) on c.type = sr.type
+        cross join lateral (select encode(sha256(convert_to(
+                                c.control_id || '|' || sr.provider || '|' || substr(sr.resource_key, length(sr.type) + 2), 'UTF8')), 'hex') as fingerprint) k
         cross join lateral (select f.id, f.status, f.resolved_at, f.fingerprint from findings f
-                            where f.fingerprint = encode(sha256(convert_to(
-                                c.control_id || '|' || sr.provider || '|' || substr(sr.resource_key, length(sr.type) + 2), 'UTF8')), 'hex')
+                            where substr(f.fingerprint, 1, 32)::uuid = substr(k.fingerprint, 1, 32)::uuid and f.fingerprint = k.fingerprint
                               and f.scope_id <> @scope and f.missing_since is null limit 1) f
         where sr.old_scope <> @scope
           and not exists (select 1 from stage_evaluations s where s.fingerprint = f.fingerprint);

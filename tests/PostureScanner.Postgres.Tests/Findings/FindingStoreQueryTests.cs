@@ -15,6 +15,24 @@ public sealed class FindingStoreQueryTests : IClassFixture<PostgresFixture>
         _fixture = fixture;
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task GetFinding_ByFingerprintInEitherCase_FoundThroughItsKey_AndAnythingElseIsNotFound(bool upperCase)
+    {
+        await using var db = await StoreDatabase.CreateAsync(_fixture);
+        await db.ScanAsync("acme", "aws-1", Evaluate(Bucket("a", encrypted: false)));
+        var fingerprint = Fingerprint(EncryptedControl, Bucket("a"));
+
+        var found = await db.Store.GetFindingAsync(upperCase ? fingerprint.ToUpperInvariant() : fingerprint, CancellationToken.None);
+        Assert.Equal(fingerprint, found!.Finding.Fingerprint);
+
+        // Same 128-bit key, other text: the whole fingerprint must match, not only the indexed key.
+        Assert.Null(await db.Store.GetFindingAsync(fingerprint[..32] + new string('0', 32), CancellationToken.None));
+        Assert.Null(await db.Store.GetFindingAsync(fingerprint[..63], CancellationToken.None));
+        Assert.Null(await db.Store.GetFindingAsync("not-a-fingerprint-" + new string('z', 46), CancellationToken.None));
+    }
+
     [Fact]
     public async Task ListFindings_NistInDisplayOrCatalogForm_ProviderAndSeverity_Filter()
     {
