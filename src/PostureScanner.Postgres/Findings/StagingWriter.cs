@@ -1,5 +1,4 @@
 using Npgsql;
-using NpgsqlTypes;
 
 namespace PostureScanner.Postgres.Findings;
 
@@ -64,10 +63,24 @@ internal sealed class StagingWriter
 
     public int Rows { get; private set; }
 
-    public async Task WriteAsync(NpgsqlConnection connection, IAsyncEnumerable<IReadOnlyList<StagedEvaluation>> batches, CancellationToken cancellationToken)
+    public async Task WriteAsync(NpgsqlConnection connection, IAsyncEnumerable<IReadOnlyList<StagedEvaluation>> batches, CancellationToken cancellationToken) =>
+        Rows = await CopyAsync(connection, Copy, batches, WriteRow, cancellationToken);
+
+    /// <summary>Ids into one of the id tables (<c>stage_unseen</c>, <c>stage_moved</c>).</summary>
+    public static Task WriteIdsAsync(NpgsqlConnection connection, string table, IReadOnlyList<long> ids, CancellationToken cancellationToken) =>
+        CopyAsync(connection, $"copy {table} (id) from stdin (format binary)", Once(ids), static (rows, id) =>
+        {
+            rows.StartRow(1);
+            rows.Int64(id);
+        }, cancellationToken);
+
+    /// <summary>One binary COPY of the batches' rows, sent in chunks of about <see cref="FlushBytes"/>; returns the rows sent.</summary>
+    private static async Task<int> CopyAsync<T>(NpgsqlConnection connection, string copy, IAsyncEnumerable<IReadOnlyList<T>> batches,
+        Action<BinaryCopyRows, T> writeRow, CancellationToken cancellationToken)
     {
         var rows = new BinaryCopyRows();
-        var stream = await connection.BeginRawBinaryCopyAsync(Copy, cancellationToken);
+        var count = 0;
+        var stream = await connection.BeginRawBinaryCopyAsync(copy, cancellationToken);
         try
         {
             rows.WriteHeader();
@@ -75,8 +88,8 @@ internal sealed class StagingWriter
             {
                 foreach (var row in batch)
                 {
-                    Rows++;
-                    WriteRow(rows, row);
+                    count++;
+                    writeRow(rows, row);
                 }
 
                 if (rows.Length >= FlushBytes)
@@ -99,19 +112,14 @@ internal sealed class StagingWriter
         }
 
         await stream.DisposeAsync();
+        return count;
     }
 
-    /// <summary>Ids into one of the id tables (<c>stage_unseen</c>, <c>stage_moved</c>).</summary>
-    public static async Task WriteIdsAsync(NpgsqlConnection connection, string table, IReadOnlyList<long> ids, CancellationToken cancellationToken)
+#pragma warning disable CS1998 // async iterator without await: ids already in memory, as one batch
+    private static async IAsyncEnumerable<IReadOnlyList<long>> Once(IReadOnlyList<long> ids)
+#pragma warning restore CS1998
     {
-        await using var importer = await connection.BeginBinaryImportAsync($"copy {table} (id) from stdin (format binary)", cancellationToken);
-        foreach (var id in ids)
-        {
-            await importer.StartRowAsync(cancellationToken);
-            await importer.WriteAsync(id, NpgsqlDbType.Bigint, cancellationToken);
-        }
-
-        await importer.CompleteAsync(cancellationToken);
+        yield return ids;
     }
 
     private static void WriteRow(BinaryCopyRows rows, StagedEvaluation row)
