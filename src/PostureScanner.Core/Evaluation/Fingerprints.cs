@@ -41,6 +41,13 @@ public static class Fingerprints
         }
     }
 
+    /// <summary>True when <paramref name="text"/> has a fingerprint's form: 64 hexadecimal digits (either case).</summary>
+    public static bool IsWellFormed(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return text.Length == SHA256.HashSizeInBytes * 2 && text.All(char.IsAsciiHexDigit);
+    }
+
     /// <summary>The native id as identity: lowercased for Azure, whose ARM ids are case-insensitive (DECISIONS 7).</summary>
     public static string IdentityKey(Provider provider, string nativeId)
     {

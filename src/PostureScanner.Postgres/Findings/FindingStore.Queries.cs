@@ -3,6 +3,7 @@ using Dapper;
 using Newtonsoft.Json.Linq;
 using PostureScanner.Core.Catalog;
 using PostureScanner.Core.Controls;
+using PostureScanner.Core.Evaluation;
 using PostureScanner.Core.Inventory;
 
 namespace PostureScanner.Postgres.Findings;
@@ -119,9 +120,9 @@ public sealed partial class FindingStore
     public async Task<FindingDetail?> GetFindingAsync(string fingerprint, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(fingerprint);
-        if (fingerprint.Length != 64 || !fingerprint.All(char.IsAsciiHexDigit))
+        if (!Fingerprints.IsWellFormed(fingerprint))
         {
-            return null; // not a fingerprint (64 hex digits), so no finding has it; the key lookup below would not parse it
+            return null; // no finding has it, and the key lookup below would not parse it
         }
 
         await ExpireSuppressionsAsync(cancellationToken);

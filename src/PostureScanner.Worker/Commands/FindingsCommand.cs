@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using PostureScanner.Core.Catalog;
 using PostureScanner.Core.Controls;
+using PostureScanner.Core.Evaluation;
 using PostureScanner.Core.Inventory;
 using PostureScanner.Postgres.Findings;
 using PostureScanner.Worker.Cli;
@@ -114,7 +115,7 @@ internal static class FindingsCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var id = parse.GetValue(fingerprint)!.Trim().ToLowerInvariant();
-            if (id.Length != 64 || !id.All(char.IsAsciiHexDigit))
+            if (!Fingerprints.IsWellFormed(id))
             {
                 await cli.Error.WriteLineAsync($"'{id}' is not a fingerprint: expected 64 hexadecimal digits");
                 return ExitCodes.Usage;

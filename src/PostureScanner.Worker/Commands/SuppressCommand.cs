@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using PostureScanner.Core.Evaluation;
 using PostureScanner.Postgres.Findings;
 using PostureScanner.Worker.Cli;
 
@@ -131,7 +132,7 @@ internal static class SuppressCommand
             return (null, "say what to suppress: --control ID, --fingerprint F, --resource PATTERN or --tag KEY[=VALUE]");
         }
 
-        if (fingerprint is not null && (fingerprint.Length != 64 || !fingerprint.All(char.IsAsciiHexDigit)))
+        if (fingerprint is not null && !Fingerprints.IsWellFormed(fingerprint))
         {
             return (null, $"--fingerprint: '{fingerprint}' is not a fingerprint (64 hexadecimal digits)");
         }
