@@ -13,24 +13,10 @@ namespace PostureScanner.Postgres.Findings;
 /// </summary>
 internal static class ContentHash
 {
-    public static ReadOnlyMemory<byte> Of(string text)
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
-        try
-        {
-            var length = Encoding.UTF8.GetBytes(text, buffer);
-            return XxHash128.Hash(buffer.AsSpan(0, length));
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
     /// <summary>
-    /// The hash <see cref="Of(string)"/> gives these lines joined with <c>\n</c> (null as empty), appended
-    /// one by one to <paramref name="hash"/> (reset first) instead of building the joined text: XXH3 over
-    /// the same bytes, whether streamed or in one piece. Rows of a scan hash a few hundred bytes each, and
+    /// XXH3-128 of the UTF-8 of these lines joined with <c>\n</c> (null as empty), appended one by one to
+    /// <paramref name="hash"/> (reset first) instead of building the joined text: the hash stored rows
+    /// carry (they were once computed over the joined string), whether streamed or in one piece. Rows of a scan hash a few hundred bytes each, and
     /// the joined string was one more allocation per evaluation.
     /// </summary>
     public static ReadOnlyMemory<byte> OfLines(XxHash128 hash, ReadOnlySpan<string?> lines)

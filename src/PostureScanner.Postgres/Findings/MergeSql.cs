@@ -201,7 +201,6 @@ internal static class MergeSql
             """;
     }
 
-
     /// <summary>
     /// The matched findings whose content changed, that come back after being missing, or that moved
     /// scope, in a table of their own: analyzed, its true (small) size lets the update that follows find

@@ -14,8 +14,8 @@ public sealed class ContentHashTests
     {
         var hash = new System.IO.Hashing.XxHash128();
         var longLine = new string('x', 5_000) + "é";
-        Assert.Equal(ContentHash.Of($"{a}\n{b}\n{c}\n{d}\n{e}").ToArray(), ContentHash.OfLines(hash, [a, b, c, d, e]).ToArray());
-        Assert.Equal(ContentHash.Of($"{a}\n{longLine}\n{e}").ToArray(), ContentHash.OfLines(hash, [a, longLine, e]).ToArray());
+        Assert.Equal(Joined($"{a}\n{b}\n{c}\n{d}\n{e}"), ContentHash.OfLines(hash, [a, b, c, d, e]).ToArray());
+        Assert.Equal(Joined($"{a}\n{longLine}\n{e}"), ContentHash.OfLines(hash, [a, longLine, e]).ToArray());
     }
 
     [Fact]
@@ -41,13 +41,17 @@ public sealed class ContentHashTests
     }
 
     [Fact]
-    public void OfText_IsSixteenBytesAndTellsTextsApart()
+    public void OfLines_IsSixteenBytesAndTellsTextsApart()
     {
-        var a = ContentHash.Of("fail\nhigh\nsc-7\n\n{}");
-        var b = ContentHash.Of("pass\nhigh\nsc-7\n\n{}");
+        var hash = new System.IO.Hashing.XxHash128();
+        var a = ContentHash.OfLines(hash, ["fail", "high", "sc-7", null, "{}"]);
+        var b = ContentHash.OfLines(hash, ["pass", "high", "sc-7", null, "{}"]);
 
         Assert.Equal(16, a.Length);
         Assert.NotEqual(a.ToArray(), b.ToArray());
-        Assert.Equal(a.ToArray(), ContentHash.Of("fail\nhigh\nsc-7\n\n{}").ToArray());
+        Assert.Equal(a.ToArray(), ContentHash.OfLines(hash, ["fail", "high", "sc-7", null, "{}"]).ToArray());
     }
+
+    /// <summary>What stored rows carry: XXH3-128 of the joined text's UTF-8.</summary>
+    private static byte[] Joined(string text) => System.IO.Hashing.XxHash128.Hash(System.Text.Encoding.UTF8.GetBytes(text));
 }
