@@ -15,7 +15,16 @@ using PostureScanner.Postgres.Findings;
 
 // Pipeline benchmark: measures each stage over an inventory made by `posture dev generate`.
 // Usage: dotnet run -c Release --project tests/PostureScanner.Benchmarks -- pipeline DIR
+//        dotnet run -c Release --project tests/PostureScanner.Benchmarks -- load CONNECTION_STRING TARGET
+// Two experiments run as extra pipeline stages on request (what the scan does not do yet, measured for
+// the next step): POSTURE_BENCH_READ_AHEAD=N reads on a second task, handing records over in batches of N;
+// POSTURE_BENCH_SPLIT=N runs N whole pipelines side by side, each over its share of the files.
 // Figures go to the README; nothing here asserts a time (performance is measured, not asserted).
+if (args is ["load", var connectionString, var target])
+{
+    return await LoadBenchmark.RunAsync(connectionString, target);
+}
+
 if (args.Length < 2 || args[0] != "pipeline")
 {
     Console.Error.WriteLine("usage: PostureScanner.Benchmarks pipeline INVENTORY_DIR");
@@ -63,32 +72,49 @@ await Stage("read+normalize+evaluate", async () =>
 
     return (pipeline.Counters.Records, e);
 });
-await Stage("...+stage rows (store)", async () =>
+await Stage("...+stage rows (store)", () => StageAll(new SnapshotReader(formats).ReadAsync([input], CancellationToken.None)));
+if (Environment.GetEnvironmentVariable("POSTURE_BENCH_READ_AHEAD") is { } readAhead)
 {
-    var pipeline = new ScanPipeline(normalizer, new Evaluator(compiled, DateTimeOffset.UtcNow), ScanPolicy.Default);
-    var stagers = new Dictionary<string, EvaluationStager>();
-    var rows = new List<StagedEvaluation>();
-    long e = 0;
-    await foreach (var evaluation in pipeline.RunAsync(new SnapshotReader(formats).ReadAsync([input], CancellationToken.None), CancellationToken.None))
+    var batchSize = int.Parse(readAhead, CultureInfo.InvariantCulture);
+    await Stage($"read ahead ({batchSize}) + stage", async () =>
     {
-        var scope = evaluation.Resource.Raw.Scope;
-        if (!stagers.TryGetValue(scope, out var stager))
+        var channel = System.Threading.Channels.Channel.CreateBounded<List<RawAsset>>(4);
+        var producer = Task.Run(async () =>
         {
-            stagers[scope] = stager = new EvaluationStager();
-        }
+            var batch = new List<RawAsset>(batchSize);
+            await foreach (var asset in new SnapshotReader(formats).ReadAsync([input], CancellationToken.None))
+            {
+                batch.Add(asset);
+                if (batch.Count == batchSize)
+                {
+                    await channel.Writer.WriteAsync(batch);
+                    batch = new List<RawAsset>(batchSize);
+                }
+            }
 
-        stager.Add(evaluation, rows);
-        e += rows.Count;
-        rows.Clear();
-    }
+            await channel.Writer.WriteAsync(batch);
+            channel.Writer.Complete();
+        });
+        var result = await StageAll(Drain(channel.Reader));
+        await producer;
+        return result;
+    });
+}
 
-    foreach (var stager in stagers.Values)
+if (Environment.GetEnvironmentVariable("POSTURE_BENCH_SPLIT") is { } split)
+{
+    var parts = int.Parse(split, CultureInfo.InvariantCulture);
+    var files = Directory.EnumerateFiles(input, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+    await Stage($"split x{parts} + stage", async () =>
     {
-        stager.Complete(rows);
-    }
+        // Each part reads, normalizes, evaluates and stages its own files on its own thread: nothing
+        // crosses threads but the counts. (Its GCP policies join only resources of the same part.)
+        var results = await Task.WhenAll(Enumerable.Range(0, parts).Select(part => Task.Run(() =>
+            StageAll(new SnapshotReader(formats).ReadAsync([.. files.Where((_, i) => i % parts == part)], CancellationToken.None)))));
+        return (results.Sum(r => r.Records), results.Sum(r => r.Items));
+    });
+}
 
-    return (pipeline.Counters.Records, e + rows.Count);
-});
 var database = Environment.GetEnvironmentVariable("POSTURE_BENCH_DATABASE");
 if (database is not null)
 {
@@ -138,6 +164,44 @@ async IAsyncEnumerable<IReadOnlyList<StagedEvaluation>> Batches(ScanPipeline pip
     }
 
     yield return rows;
+}
+
+async Task<(long Records, long Items)> StageAll(IAsyncEnumerable<RawAsset> records)
+{
+    var pipeline = new ScanPipeline(normalizer, new Evaluator(compiled, DateTimeOffset.UtcNow), ScanPolicy.Default);
+    var stagers = new Dictionary<string, EvaluationStager>();
+    var rows = new List<StagedEvaluation>();
+    long e = 0;
+    await foreach (var evaluation in pipeline.RunAsync(records, CancellationToken.None))
+    {
+        var scope = evaluation.Resource.Raw.Scope;
+        if (!stagers.TryGetValue(scope, out var stager))
+        {
+            stagers[scope] = stager = new EvaluationStager();
+        }
+
+        stager.Add(evaluation, rows);
+        e += rows.Count;
+        rows.Clear();
+    }
+
+    foreach (var stager in stagers.Values)
+    {
+        stager.Complete(rows);
+    }
+
+    return (pipeline.Counters.Records, e + rows.Count);
+}
+
+static async IAsyncEnumerable<RawAsset> Drain(System.Threading.Channels.ChannelReader<List<RawAsset>> reader)
+{
+    await foreach (var batch in reader.ReadAllAsync())
+    {
+        foreach (var asset in batch)
+        {
+            yield return asset;
+        }
+    }
 }
 
 async Task Stage(string name, Func<Task<(long Records, long Items)>> run)

@@ -23,6 +23,9 @@ public sealed class ScopeDigests
     /// <summary>No stored resource: every resource is staged in full (a first scan, or the store is not consulted).</summary>
     public static ScopeDigests None { get; } = new([]);
 
+    /// <summary>Stored resources of the scope.</summary>
+    public int Count => _byKey.Count;
+
     internal bool TryGet(UInt128 key, out long id, out UInt128 digest)
     {
         if (_byKey.TryGetValue(key, out var stored) && stored.Digest is { } d)
