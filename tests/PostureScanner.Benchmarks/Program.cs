@@ -19,6 +19,7 @@ using PostureScanner.Postgres.Findings;
 // Two experiments run as extra pipeline stages on request (what the scan does not do yet, measured for
 // the next step): POSTURE_BENCH_READ_AHEAD=N reads on a second task, handing records over in batches of N;
 // POSTURE_BENCH_SPLIT=N runs N whole pipelines side by side, each over its share of the files.
+// POSTURE_BENCH_KEEP_ALL=1 adds a read where every record is hashed and kept (a re-scan's reading, without the store).
 // Figures go to the README; nothing here asserts a time (performance is measured, not asserted).
 if (args is ["load", var connectionString, var target])
 {
@@ -73,6 +74,22 @@ await Stage("read+normalize+evaluate", async () =>
     return (pipeline.Counters.Records, e);
 });
 await Stage("...+stage rows (store)", () => StageAll(new SnapshotReader(formats).ReadAsync([input], CancellationToken.None)));
+if (Environment.GetEnvironmentVariable("POSTURE_BENCH_KEEP_ALL") is not null)
+{
+    // A re-scan's reading where nothing changed: every record is hashed and kept, none parsed.
+    await Stage("read, every record kept", async () =>
+    {
+        long n = 0;
+        var reader = new SnapshotReader(formats) { Records = new KeepAll() };
+        await foreach (var _ in reader.ReadAsync([input], CancellationToken.None))
+        {
+            n++;
+        }
+
+        return (reader.Inputs.Sum(i => i.Resources), n);
+    });
+}
+
 if (Environment.GetEnvironmentVariable("POSTURE_BENCH_READ_AHEAD") is { } readAhead)
 {
     var batchSize = int.Parse(readAhead, CultureInfo.InvariantCulture);
@@ -216,4 +233,10 @@ async Task Stage(string name, Func<Task<(long Records, long Items)>> run)
     cpu = process.TotalProcessorTime - cpu;
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"{name,-26} {watch.Elapsed.TotalSeconds,7:N1} s  {records / watch.Elapsed.TotalSeconds,9:N0} records/s  cpu {cpu.TotalSeconds,6:N1} s  {bytes / 1_048_576.0 / watch.Elapsed.TotalSeconds,6:N1} MiB/s  items {items:N0}  peak working set {process.PeakWorkingSet64 / 1_048_576.0:N0} MiB"));
+}
+
+/// <summary>A record filter that keeps every record (see POSTURE_BENCH_KEEP_ALL).</summary>
+internal sealed class KeepAll : IRecordFilter
+{
+    public bool TryKeep(UInt128 recordHash) => true;
 }
