@@ -16,10 +16,10 @@ using PostureScanner.Postgres.Findings;
 // Pipeline benchmark: measures each stage over an inventory made by `posture dev generate`.
 // Usage: dotnet run -c Release --project tests/PostureScanner.Benchmarks -- pipeline DIR
 //        dotnet run -c Release --project tests/PostureScanner.Benchmarks -- load CONNECTION_STRING TARGET
-// Two experiments run as extra pipeline stages on request (what the scan does not do yet, measured for
-// the next step): POSTURE_BENCH_READ_AHEAD=N reads on a second task, handing records over in batches of N;
+// Extra pipeline stages on request, measured for the next steps: POSTURE_BENCH_KEEP_ALL=1 reads with every
+// record hashed and kept (a re-scan's reading, without the store); two experiments the scan does not do
+// yet: POSTURE_BENCH_READ_AHEAD=N reads on a second task, handing records over in batches of N, and
 // POSTURE_BENCH_SPLIT=N runs N whole pipelines side by side, each over its share of the files.
-// POSTURE_BENCH_KEEP_ALL=1 adds a read where every record is hashed and kept (a re-scan's reading, without the store).
 // Figures go to the README; nothing here asserts a time (performance is measured, not asserted).
 if (args is ["load", var connectionString, var target])
 {
@@ -148,18 +148,19 @@ if (database is not null)
         }
 
         var writer = new StagingWriter();
-        await writer.WriteAsync(connection, Batches(pipeline), CancellationToken.None);
+        await writer.WriteAsync(connection, Batches(pipeline, new SnapshotReader(formats).ReadAsync([input], CancellationToken.None)), CancellationToken.None);
         return (pipeline.Counters.Records, writer.Rows);
     });
 }
 
 return 0;
 
-async IAsyncEnumerable<IReadOnlyList<StagedEvaluation>> Batches(ScanPipeline pipeline)
+// Staged rows in batches of FindingStore.StageBatchSize, one stager per scope, as a scan hands them to its merges.
+async IAsyncEnumerable<IReadOnlyList<StagedEvaluation>> Batches(ScanPipeline pipeline, IAsyncEnumerable<RawAsset> records)
 {
     var stagers = new Dictionary<string, EvaluationStager>();
     var rows = new List<StagedEvaluation>();
-    await foreach (var evaluation in pipeline.RunAsync(new SnapshotReader(formats).ReadAsync([input], CancellationToken.None), CancellationToken.None))
+    await foreach (var evaluation in pipeline.RunAsync(records, CancellationToken.None))
     {
         var scope = evaluation.Resource.Raw.Scope;
         if (!stagers.TryGetValue(scope, out var stager))
@@ -186,28 +187,13 @@ async IAsyncEnumerable<IReadOnlyList<StagedEvaluation>> Batches(ScanPipeline pip
 async Task<(long Records, long Items)> StageAll(IAsyncEnumerable<RawAsset> records)
 {
     var pipeline = new ScanPipeline(normalizer, new Evaluator(compiled, DateTimeOffset.UtcNow), ScanPolicy.Default);
-    var stagers = new Dictionary<string, EvaluationStager>();
-    var rows = new List<StagedEvaluation>();
-    long e = 0;
-    await foreach (var evaluation in pipeline.RunAsync(records, CancellationToken.None))
+    long rows = 0;
+    await foreach (var batch in Batches(pipeline, records))
     {
-        var scope = evaluation.Resource.Raw.Scope;
-        if (!stagers.TryGetValue(scope, out var stager))
-        {
-            stagers[scope] = stager = new EvaluationStager();
-        }
-
-        stager.Add(evaluation, rows);
-        e += rows.Count;
-        rows.Clear();
+        rows += batch.Count;
     }
 
-    foreach (var stager in stagers.Values)
-    {
-        stager.Complete(rows);
-    }
-
-    return (pipeline.Counters.Records, e + rows.Count);
+    return (pipeline.Counters.Records, rows);
 }
 
 static async IAsyncEnumerable<RawAsset> Drain(System.Threading.Channels.ChannelReader<List<RawAsset>> reader)

@@ -24,7 +24,7 @@ public sealed class ScopeDigests
     public static ScopeDigests None { get; } = new([]);
 
     /// <summary>Stored resources of the scope.</summary>
-    public int Count => _byKey.Count;
+    internal int Count => _byKey.Count;
 
     internal bool TryGet(UInt128 key, out long id, out UInt128 digest)
     {

@@ -35,7 +35,7 @@ public sealed class StoredRecords
     }
 
     /// <summary>Records listed (each wholly stored in one scope).</summary>
-    public int Count => _first.Count;
+    internal int Count => _first.Count;
 
     /// <summary>The first stored row of the record with this hash, or false when the record is not known.</summary>
     public bool First(UInt128 recordHash, out int row) => _first.TryGetValue(recordHash, out row);
