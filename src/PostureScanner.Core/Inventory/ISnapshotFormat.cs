@@ -15,6 +15,13 @@ public interface ISnapshotFormat
     /// <summary>Files of lower phases are read first (GCP IAM-policy exports, so resources can be joined with them).</summary>
     int Phase => 1;
 
+    /// <summary>
+    /// True when the format keeps state across files in the <see cref="SnapshotSession"/> (GCP's IAM-policy
+    /// join): its files are read one after another, through one session, in reading order. Files of other
+    /// formats stand alone and may be read side by side.
+    /// </summary>
+    bool SharesSession => false;
+
     bool Matches(SnapshotProbe probe);
 
     /// <summary>Streams the file's records; throws <see cref="SnapshotFormatException"/> (with position) on malformed content.</summary>

@@ -36,61 +36,94 @@ public sealed class SnapshotReader
 
     public async IAsyncEnumerable<RawAsset> ReadAsync(IReadOnlyList<string> paths, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(paths);
         _inputs.Clear();
+        var session = new SnapshotSession { Records = Records };
+        foreach (var input in await PlanAsync(paths, cancellationToken))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await foreach (var asset in ReadInputAsync(input, session, _inputs.Add, cancellationToken))
+            {
+                yield return asset;
+            }
+        }
+
+        await foreach (var asset in CompleteAsync(session, cancellationToken))
+        {
+            yield return asset;
+        }
+    }
+
+    /// <summary>
+    /// The inputs to read, each with its format (or the error that stops it), in reading order: by phase,
+    /// then path (ordinal); equal (phase, path) keep the order given.
+    /// </summary>
+    public async Task<IReadOnlyList<PlannedInput>> PlanAsync(IReadOnlyList<string> paths, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
         var plan = new List<PlannedInput>();
         foreach (var (path, error) in SnapshotPaths.Expand(paths))
         {
             plan.Add(error is null ? await PlanAsync(path, cancellationToken) : new PlannedInput(path, null, error));
         }
 
-        // Stable: equal (phase, path) keep the order given.
-        var ordered = plan
+        return plan
             .Select((input, position) => (input, position))
             .OrderBy(p => p.input.Phase)
             .ThenBy(p => p.input.Path, StringComparer.Ordinal)
             .ThenBy(p => p.position)
             .Select(p => p.input)
             .ToList();
+    }
 
-        var session = new SnapshotSession { Records = Records };
-        foreach (var input in ordered)
+    /// <summary>
+    /// Streams one planned input's records through <paramref name="session"/> (the files whose formats
+    /// share state must be read through one session, one after another, in plan order), then reports what
+    /// happened to the file to <paramref name="finished"/>. A bad file ends with its error, never an exception.
+    /// </summary>
+    public static async IAsyncEnumerable<RawAsset> ReadInputAsync(PlannedInput input, SnapshotSession session, Action<SnapshotInput> finished,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(finished);
+        if (input.Format is null || input.Error is not null)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (input.Format is null || input.Error is not null)
-            {
-                _inputs.Add(new SnapshotInput(input.Path, input.Format?.Name, 0, input.Error));
-                continue;
-            }
-
-            long count = 0;
-            var keptBefore = session.KeptRecords;
-            string? failure = null;
-            var file = SnapshotFiles.Create(input.Path);
-            var records = input.Format.ReadAsync(file, session, cancellationToken).GetAsyncEnumerator(cancellationToken);
-            try
-            {
-                while (true)
-                {
-                    var (moved, error) = await MoveNextAsync(records, input.Path);
-                    if (!moved)
-                    {
-                        failure = error;
-                        break;
-                    }
-
-                    count++;
-                    yield return records.Current;
-                }
-            }
-            finally
-            {
-                await DisposeQuietlyAsync(records);
-            }
-
-            _inputs.Add(new SnapshotInput(input.Path, input.Format.Name, count + session.KeptRecords - keptBefore, failure));
+            finished(new SnapshotInput(input.Path, input.Format?.Name, 0, input.Error));
+            yield break;
         }
 
+        long count = 0;
+        var keptBefore = session.KeptRecords;
+        string? failure = null;
+        var file = SnapshotFiles.Create(input.Path);
+        var records = input.Format.ReadAsync(file, session, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        try
+        {
+            while (true)
+            {
+                var (moved, error) = await MoveNextAsync(records, input.Path);
+                if (!moved)
+                {
+                    failure = error;
+                    break;
+                }
+
+                count++;
+                yield return records.Current;
+            }
+        }
+        finally
+        {
+            await DisposeQuietlyAsync(records);
+        }
+
+        finished(new SnapshotInput(input.Path, input.Format.Name, count + session.KeptRecords - keptBefore, failure));
+    }
+
+    /// <summary>What only the whole set of inputs could complete (orphan IAM policies), from the session that read the formats sharing state.</summary>
+    public async IAsyncEnumerable<RawAsset> CompleteAsync(SnapshotSession session, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
         foreach (var format in _formats)
         {
             await foreach (var asset in format.CompleteAsync(session, cancellationToken).WithCancellation(cancellationToken))

@@ -57,6 +57,31 @@ public sealed class ScanCounters
         }
     }
 
+    /// <summary>Adds the totals of another part of the same scan (a reading worker's).</summary>
+    public void Add(ScanCounters other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        Records += other.Records;
+        KeptRecords += other.KeptRecords;
+        Resources += other.Resources;
+        Unmapped += other.Unmapped;
+        Excluded += other.Excluded;
+        for (var i = 0; i < _byStatus.Length; i++)
+        {
+            _byStatus[i] += other._byStatus[i];
+        }
+
+        for (var i = 0; i < _failuresBySeverity.Length; i++)
+        {
+            _failuresBySeverity[i] += other._failuresBySeverity[i];
+        }
+
+        for (var i = 0; i < _failuresByProvider.Length; i++)
+        {
+            _failuresByProvider[i] += other._failuresByProvider[i];
+        }
+    }
+
     internal void AddRecord() => Records++;
 
     internal void AddResource() => Resources++;

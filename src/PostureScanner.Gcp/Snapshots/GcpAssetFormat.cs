@@ -17,6 +17,8 @@ internal sealed class GcpAssetFormat(string name, int phase, GcpLayout layout, F
 
     public int Phase => phase;
 
+    public bool SharesSession => true;
+
     public bool Matches(SnapshotProbe probe) => matches(probe);
 
     public async IAsyncEnumerable<RawAsset> ReadAsync(SnapshotFile file, SnapshotSession session, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -1,48 +1,37 @@
-using System.Globalization;
-using System.IO.Hashing;
-using System.Text;
-using Newtonsoft.Json;
-using PostureScanner.Core.Controls;
 using PostureScanner.Core.Evaluation;
 using PostureScanner.Core.Inventory;
 
 namespace PostureScanner.Postgres.Findings;
 
 /// <summary>
-/// Turns the evaluations of one scope into <see cref="StagedEvaluation"/> rows, on the thread that runs
-/// the scan. Evaluations of one resource arrive one after another; when the resource is complete its
-/// evaluation digest (native record, normalized state and every evaluation) is computed by walking the
-/// values, without writing any text. If the scope held the resource with the same digest after its last
-/// completed merge (<see cref="ScopeDigests"/>), only its id is kept (<see cref="UnchangedResourceIds"/>):
-/// nothing of it would be written, so building and copying its rows would be wasted (on a re-scan that
-/// is nearly every resource). Otherwise it becomes rows, the resource's own columns on its first row. A
-/// resource that appears twice in one scope keeps its first occurrence (the merge statements need unique
-/// keys; see <see cref="ResourceKey"/>). Not thread-safe: one stager per scope.
+/// Turns the evaluations of one scope into <see cref="StagedEvaluation"/> rows, in the order of the scan's
+/// records: the costly half (digests, rows) is done by an <see cref="EvaluationPreparer"/>, on the thread
+/// that evaluated the record or, through <see cref="Add"/>, here; the stager decides what only the order
+/// can decide. If the scope held a resource with the same digest after its last completed merge
+/// (<see cref="ScopeDigests"/>), only its id is kept (<see cref="UnchangedResourceIds"/>): nothing of it
+/// would be written. A resource that appears twice in one scope keeps its first occurrence (the merge
+/// statements need unique keys; see <see cref="ResourceKey"/>), whether that was parsed or kept unparsed
+/// (<see cref="Kept"/>). Not thread-safe: one stager per scope, fed in the scan's order.
 /// </summary>
 public sealed class EvaluationStager
 {
     private readonly ScopeDigests _known;
+    private readonly EvaluationPreparer _preparer = new();
     private readonly HashSet<UInt128> _seenResources = [];
-    private readonly Dictionary<string, (string[] Ids, string Joined, string Type)> _controls = new(StringComparer.Ordinal);
-    private readonly StringBuilder _text = new(1024);
-    private readonly XxHash128 _digest = new();
-    private readonly XxHash128 _lines = new();
-    private readonly List<PendingResource> _resources = [];
+    private readonly Dictionary<string, string> _controls = new(StringComparer.Ordinal);
     private readonly List<long> _unchanged = [];
     private readonly List<long> _movedOut = [];
     private readonly HashSet<long> _kept = [];
     private readonly HashSet<long> _parsed = [];
     private IReadOnlyDictionary<string, string>? _scanControlTypes;
-    private RawAsset? _record;
-    private int _pendingCount;
-    private int _recordResources;
-    private bool _recordExcluded;
-    private DateTimeOffset? _recordStableUntil;
 
     public EvaluationStager(ScopeDigests? known = null)
     {
         _known = known ?? ScopeDigests.None;
     }
+
+    /// <summary>The stored resources of the scope (as loaded when it opened): what <see cref="EvaluationPreparer.Finish"/> compares with.</summary>
+    public ScopeDigests Known => _known;
 
     /// <summary>
     /// This scope's stored resources that records kept unparsed already stand for (id and evaluations), as
@@ -82,7 +71,7 @@ public sealed class EvaluationStager
     /// had findings of these controls elsewhere; the merge looks them up by fingerprint (controls × moved
     /// resources, a few lookups each) and resolves those it no longer produces, here and now.
     /// </summary>
-    public IReadOnlyDictionary<string, string> ScanControlTypes => _scanControlTypes ?? _controls.ToDictionary(c => c.Key, c => c.Value.Type, StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, string> ScanControlTypes => _scanControlTypes ?? _controls;
 
     /// <summary>
     /// Once a scan has read everything (every stager complete, no merge started): each scope's stored
@@ -102,9 +91,9 @@ public sealed class EvaluationStager
         var controls = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var stager in scopesOfOneScan)
         {
-            foreach (var (id, control) in stager._controls)
+            foreach (var (id, type) in stager._controls)
             {
-                controls.TryAdd(id, control.Type);
+                controls.TryAdd(id, type);
             }
         }
 
@@ -132,55 +121,82 @@ public sealed class EvaluationStager
     }
 
     /// <summary>
-    /// Takes one evaluation. A record's resources come one after another, and their rows go to
-    /// <paramref name="rows"/> when the record is complete: on the first evaluation (or
-    /// <see cref="NoteResource"/>) of the next record, or in <see cref="Complete"/>.
+    /// Takes one evaluation, prepared here (<see cref="EvaluationPreparer"/>). A record's resources come
+    /// one after another, and their rows go to <paramref name="rows"/> when the record is complete:
+    /// <see cref="FinishRecord"/>, or the first evaluation (or <see cref="NoteResource"/>) of the next
+    /// record, or <see cref="Complete"/>.
     /// </summary>
     public void Add(Evaluation evaluation, ICollection<StagedEvaluation> rows)
     {
         ArgumentNullException.ThrowIfNull(evaluation);
         ArgumentNullException.ThrowIfNull(rows);
-        var resource = evaluation.Resource;
-        if (!ReferenceEquals(resource.Raw, _record))
+        if (_preparer.Record is { } record && !ReferenceEquals(evaluation.Resource.Raw, record))
         {
             FinishRecord(rows);
-            _record = resource.Raw;
         }
 
-        if (_pendingCount == 0 || !ReferenceEquals(_resources[_pendingCount - 1].Resource, resource))
-        {
-            StartResource(resource);
-        }
-
-        var pending = _resources[_pendingCount - 1];
-        if (!pending.Skip)
-        {
-            pending.Evaluations.Add(evaluation);
-        }
+        _preparer.Add(evaluation);
     }
 
-    /// <summary>
-    /// Told by the scan once each resource is evaluated (with or without evaluations): how many resources
-    /// the record made, whether a policy exclusion left evaluations out, and until when the clock cannot
-    /// change its evaluations. A record whose resources are all counted and none excluded can later be
-    /// kept unparsed (<see cref="Keep"/>, until the earliest of those instants) and counted from the
-    /// store; without these calls its rows carry no record hash.
-    /// </summary>
+    /// <summary>Told by the scan once each resource is evaluated (see <see cref="EvaluationPreparer.NoteResource"/>).</summary>
     public void NoteResource(Resource resource, int excluded, DateTimeOffset? stableUntil, ICollection<StagedEvaluation> rows)
     {
         ArgumentNullException.ThrowIfNull(resource);
         ArgumentNullException.ThrowIfNull(rows);
-        if (!ReferenceEquals(resource.Raw, _record))
+        if (_preparer.Record is { } record && !ReferenceEquals(resource.Raw, record))
         {
             FinishRecord(rows);
-            _record = resource.Raw;
         }
 
-        _recordResources++;
-        _recordExcluded |= excluded > 0;
-        if (stableUntil is { } until && (_recordStableUntil is not { } earliest || until < earliest))
+        _preparer.NoteResource(resource, excluded, stableUntil);
+    }
+
+    /// <summary>
+    /// Ends the record being taken through <see cref="Add"/>: its rows go to <paramref name="rows"/>. A scan
+    /// that keeps records calls it before reading on, so a record kept after this one cannot take its
+    /// resources first.
+    /// </summary>
+    public void FinishRecord(ICollection<StagedEvaluation> rows) => Take(_preparer.Finish(_known), rows);
+
+    /// <summary>
+    /// Takes a record prepared against this scope's digests (<see cref="Known"/>), in the scan's order: each
+    /// resource not taken before (from a parsed or a kept record) counts, and its rows go to
+    /// <paramref name="rows"/> unless it is unchanged.
+    /// </summary>
+    public void Take(PreparedRecord record, ICollection<StagedEvaluation> rows)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(rows);
+        foreach (var resource in record.Resources)
         {
-            _recordStableUntil = until;
+            var stored = resource.StoredId;
+            if ((stored is { } known && Kept is { Count: > 0 } kept && kept.ContainsKey(known)) || !_seenResources.Add(resource.KeyHash))
+            {
+                continue;
+            }
+
+            if (stored is { } id)
+            {
+                _parsed.Add(id);
+            }
+
+            Resources++;
+            Evaluations += resource.Evaluations;
+            foreach (var (control, type) in resource.Controls)
+            {
+                _controls.TryAdd(control, type);
+            }
+
+            if (resource.Unchanged)
+            {
+                _unchanged.Add(stored!.Value);
+                continue;
+            }
+
+            foreach (var row in resource.Rows)
+            {
+                rows.Add(row);
+            }
         }
     }
 
@@ -216,7 +232,6 @@ public sealed class EvaluationStager
     {
         ArgumentNullException.ThrowIfNull(rows);
         FinishRecord(rows);
-        _record = null;
     }
 
     /// <summary>
@@ -229,250 +244,5 @@ public sealed class EvaluationStager
     {
         ArgumentNullException.ThrowIfNull(resource);
         return resource.Type + "|" + Fingerprints.IdentityKey(resource.Provider, resource.Id);
-    }
-
-    private void StartResource(Resource resource)
-    {
-        if (_pendingCount == _resources.Count)
-        {
-            _resources.Add(new PendingResource());
-        }
-
-        var pending = _resources[_pendingCount++];
-        pending.Resource = resource;
-        pending.Key = ResourceKey(resource);
-        pending.KeyHash = ScopeDigests.KeyOf(resource.Provider.ToName(), pending.Key);
-        var stored = _known.TryGetId(pending.KeyHash, out var id);
-        pending.Skip = (stored && Kept is { Count: > 0 } kept && kept.ContainsKey(id)) || !_seenResources.Add(pending.KeyHash);
-        if (stored && !pending.Skip)
-        {
-            _parsed.Add(id);
-        }
-        pending.Evaluations.Clear();
-    }
-
-    private void FinishRecord(ICollection<StagedEvaluation> rows)
-    {
-        if (_record is null)
-        {
-            return;
-        }
-
-        // The record's hash goes with its resources only when the scan reported every resource of it and
-        // none had an evaluation excluded: a later scan that keeps the record counts it from its rows.
-        var recordResources = Math.Max(_recordResources, _pendingCount);
-        var recordHash = _recordResources > 0 && !_recordExcluded ? _record.RecordHash : null;
-        for (var i = 0; i < _pendingCount; i++)
-        {
-            var pending = _resources[i];
-            if (!pending.Skip)
-            {
-                Finish(pending, recordHash, recordResources, _recordStableUntil, rows);
-            }
-
-            pending.Resource = null;
-            pending.Evaluations.Clear();
-        }
-
-        _pendingCount = 0;
-        _recordResources = 0;
-        _recordExcluded = false;
-        _recordStableUntil = null;
-        _record = null;
-    }
-
-    private void Finish(PendingResource pending, UInt128? recordHash, int recordResources, DateTimeOffset? stableUntil, ICollection<StagedEvaluation> rows)
-    {
-        var evaluations = pending.Evaluations;
-        var resource = pending.Resource!;
-        Resources++;
-        Evaluations += evaluations.Count;
-        var rawHash = ContentHash.Of(resource.Raw.Data);
-        var digest = Digest(resource, rawHash.Span, evaluations, recordHash, recordResources, stableUntil);
-        if (_known.TryGet(pending.KeyHash, out var id, out var stored) && stored == digest)
-        {
-            _unchanged.Add(id);
-            return;
-        }
-
-        var staged = StageResource(resource, rawHash, digest, recordHash, recordResources, stableUntil, evaluations);
-        for (var i = 0; i < evaluations.Count; i++)
-        {
-            rows.Add(Row(evaluations[i], pending.Key, i == 0 ? staged : null));
-        }
-    }
-
-    /// <summary>Everything the resource's rows would hold, hashed without writing it as text.</summary>
-    private UInt128 Digest(Resource r, ReadOnlySpan<byte> rawHash, List<Evaluation> evaluations, UInt128? recordHash, int recordResources,
-        DateTimeOffset? stableUntil)
-    {
-        _digest.Reset();
-        foreach (var text in (ReadOnlySpan<string>)[r.Provider.ToName(), r.Id, r.NativeType, r.Type, r.Account, r.Region, r.Name])
-        {
-            ContentHash.Text(_digest, text);
-        }
-
-        // Tags and attributes in the order the mapping produced them: the same record and mappings give
-        // the same order, and a different order only costs one restaging.
-        ContentHash.Tag(_digest, (byte)'T');
-        foreach (var (key, value) in r.Tags)
-        {
-            ContentHash.Text(_digest, key);
-            ContentHash.Text(_digest, value);
-        }
-
-        ContentHash.Tag(_digest, (byte)'A');
-        foreach (var (key, value) in r.Attributes)
-        {
-            ContentHash.Text(_digest, key);
-            ContentHash.Append(_digest, value);
-        }
-
-        _digest.Append(rawHash);
-
-        // The record's bytes and how many resources it made too (migration 0006): a record that changed
-        // only in bytes (a capture time) is restaged once so its row carries the new hash, instead of being
-        // parsed on every scan after.
-        ContentHash.Tag(_digest, (byte)'R');
-        Span<byte> bytes = stackalloc byte[28];
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt128BigEndian(bytes, recordHash ?? UInt128.Zero);
-        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(bytes[16..], recordHash is null ? -1 : recordResources);
-        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(bytes[20..], stableUntil?.UtcTicks ?? -1);
-        _digest.Append(bytes);
-
-        foreach (var evaluation in evaluations)
-        {
-            ContentHash.Tag(_digest, (byte)'E');
-            ContentHash.Text(_digest, evaluation.Control.Definition.Id);
-            ContentHash.Text(_digest, Nist(evaluation.Control.Definition).Joined);
-            ContentHash.Text(_digest, evaluation.Status.ToName());
-            ContentHash.Text(_digest, evaluation.Severity.ToName());
-            ContentHash.Text(_digest, evaluation.Message);
-            foreach (var (path, value) in evaluation.Evidence)
-            {
-                ContentHash.Text(_digest, path);
-                ContentHash.Append(_digest, value);
-            }
-        }
-
-        return _digest.GetCurrentHashAsUInt128();
-    }
-
-    private StagedEvaluation Row(Evaluation evaluation, string resourceKey, StagedResource? resource)
-    {
-        var status = evaluation.Status.ToName();
-        var severity = evaluation.Severity.ToName();
-        var control = evaluation.Control.Definition;
-        var (nist, nistJoined) = Nist(control);
-
-        // Evidence keeps the order the check read it; a null value is an attribute the resource lacks.
-        var evidenceJson = ObjectJson(evaluation.Evidence, (w, value) =>
-        {
-            if (value is null)
-            {
-                w.WriteNull();
-            }
-            else
-            {
-                value.WriteTo(w);
-            }
-        });
-
-        var contentHash = ContentHash.OfLines(_lines, [status, severity, nistJoined, evaluation.Message, evidenceJson]);
-        return new StagedEvaluation
-        {
-            Fingerprint = evaluation.Fingerprint,
-            ControlId = control.Id,
-            Provider = evaluation.Resource.Provider.ToName(),
-            ResourceKey = resourceKey,
-            Status = status,
-            Severity = severity,
-            Nist = nist,
-            EvidenceJson = evidenceJson,
-            Message = evaluation.Message,
-            ContentHash = contentHash,
-            Resource = resource,
-        };
-    }
-
-    /// <summary>
-    /// A control's NIST ids, and joined as the hashes take them (both once per control, not per evaluation);
-    /// the controls seen so are the scope's <see cref="ScanControlTypes"/>.
-    /// </summary>
-    private (string[] Ids, string Joined) Nist(ControlDefinition control)
-    {
-        if (!_controls.TryGetValue(control.Id, out var seen))
-        {
-            string[] ids = [.. control.Nist];
-            seen = (ids, string.Join(',', ids), control.ResourceType);
-            _controls.Add(control.Id, seen);
-        }
-
-        return (seen.Ids, seen.Joined);
-    }
-
-    private StagedResource StageResource(Resource r, ReadOnlyMemory<byte> rawHash, UInt128 digest, UInt128? recordHash, int recordResources,
-        DateTimeOffset? stableUntil, List<Evaluation> evaluations)
-    {
-        var tagsJson = ObjectJson(r.Tags.OrderBy(t => t.Key, StringComparer.Ordinal), (w, value) => w.WriteValue(value));
-        var attributesJson = ObjectJson(r.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal), (w, value) => value.WriteTo(w));
-        var resourceHash = ContentHash.OfLines(_lines,
-            [r.Id, r.NativeType, r.Type, r.Account, r.Region, r.Name, tagsJson, attributesJson, Convert.ToHexString(rawHash.Span)]);
-        return new StagedResource
-        {
-            NativeId = r.Id,
-            NativeType = r.NativeType,
-            Type = r.Type,
-            Account = r.Account,
-            Region = r.Region,
-            Name = r.Name,
-            TagsJson = tagsJson,
-            AttributesJson = attributesJson,
-            RawHash = rawHash,
-            ContentHash = resourceHash,
-            EvaluationDigest = ScopeDigests.ToBytes(digest),
-            RecordHash = recordHash is { } h ? ScopeDigests.ToBytes(h) : (ReadOnlyMemory<byte>?)null,
-            RecordResources = recordResources,
-            StableUntil = stableUntil,
-            EvaluationCounts = EvaluationCounts.Of(evaluations),
-        };
-    }
-
-    /// <summary>
-    /// A JSON object of these properties, in their order, compact (as <c>JToken.ToString(Formatting.None)</c>
-    /// writes it), through one reused buffer.
-    /// </summary>
-    private string ObjectJson<T>(IEnumerable<KeyValuePair<string, T>> properties, Action<JsonWriter, T> writeValue)
-    {
-        _text.Clear();
-        using var writer = new StringWriter(_text, CultureInfo.InvariantCulture);
-        using (var json = new JsonTextWriter(writer) { Formatting = Formatting.None, CloseOutput = false })
-        {
-            json.WriteStartObject();
-            foreach (var (name, value) in properties)
-            {
-                json.WritePropertyName(name);
-                writeValue(json, value);
-            }
-
-            json.WriteEndObject();
-        }
-
-        return _text.ToString();
-    }
-
-    /// <summary>One resource of the record being staged (reused from record to record).</summary>
-    private sealed class PendingResource
-    {
-        public Resource? Resource { get; set; }
-
-        public string Key { get; set; } = "";
-
-        public UInt128 KeyHash { get; set; }
-
-        /// <summary>A later copy of a resource the scope already took: its evaluations are dropped.</summary>
-        public bool Skip { get; set; }
-
-        public List<Evaluation> Evaluations { get; } = [];
     }
 }

@@ -9,11 +9,11 @@ namespace PostureScanner.Worker.Cli;
 /// Generates large inventories from the demo records (themselves derived from real records): each
 /// output record is a template with fresh ids, written in three real file formats — AWS Config
 /// snapshots (<c>configurationItems</c>), Azure Resource Graph <c>objectArray</c> pages and GCP CAI
-/// export JSON lines — in files of ~50,000 records, streamed so generating 1 GB needs little memory.
+/// export JSON lines — in files of ~50,000 records (<see cref="RecordsPerFile"/>), streamed so generating 1 GB needs little memory.
 /// </summary>
 internal sealed class InventoryGenerator
 {
-    private const int RecordsPerFile = 50_000;
+    public const int DefaultRecordsPerFile = 50_000;
     private readonly Random _random;
     private readonly double _changeFraction;
 
@@ -24,6 +24,9 @@ internal sealed class InventoryGenerator
         _random = new Random(seed);
         _changeFraction = changePercent / 100;
     }
+
+    /// <summary>Records per file; the providers take turns file by file.</summary>
+    public int RecordsPerFile { get; init; } = DefaultRecordsPerFile;
 
     public sealed record Written(long Records, long Bytes, int Files);
 

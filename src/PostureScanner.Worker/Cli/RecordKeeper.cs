@@ -39,11 +39,21 @@ internal sealed class RecordKeeper : IRecordFilter
 
     public bool TryKeep(UInt128 recordHash)
     {
-        if (!_records.First(recordHash, out var first))
+        if (!Find(recordHash, out var first))
         {
             return false;
         }
 
+        Apply(first);
+        return true;
+    }
+
+    /// <summary>Whether a stored record has this hash (its first resource row): the decision alone, safe on any thread.</summary>
+    public bool Find(UInt128 recordHash, out int first) => _records.First(recordHash, out first);
+
+    /// <summary>Keeps the stored record found by <see cref="Find"/>: counts it, and its scope takes its resources (in the scan's order).</summary>
+    public void Apply(int first)
+    {
         _counters.AddKeptRecord(_records.RecordResources(first));
         var kept = KeptIn(_records.Scope(first));
         for (var row = first; row >= 0; row = _records.Next(row))
@@ -52,7 +62,5 @@ internal sealed class RecordKeeper : IRecordFilter
             _counters.AddKept(_records.Provider(row), counts[..4], counts[4..]);
             kept[_records.Id(row)] = counts[0] + counts[1] + counts[2] + counts[3];
         }
-
-        return true;
     }
 }

@@ -17,6 +17,15 @@ internal sealed record ScanContent(NistCatalog Catalog, ControlSet Controls, Map
     /// </summary>
     public string Fingerprint { get; init; } = "";
 
+    /// <summary>Where <see cref="Mappings"/> came from: <see cref="NewMappings"/> compiles them again.</summary>
+    public ContentSource? MappingSource { get; init; }
+
+    /// <summary>
+    /// The mappings compiled anew, for another thread: JmesPath.Net's compiled expressions keep evaluation
+    /// state (a <c>let</c> scope), so two threads must not evaluate the same ones.
+    /// </summary>
+    public MappingSet NewMappings() => MappingSource is { } source ? new MappingLoader(new ExpressionCompiler()).LoadAll(source) : Mappings;
+
     /// <summary>Loads content; throws <see cref="ContentException"/> listing every located problem.</summary>
     public static ScanContent Load(string? controlsDir, string? mappingsDir)
     {
@@ -25,7 +34,7 @@ internal sealed record ScanContent(NistCatalog Catalog, ControlSet Controls, Map
         var mappingSource = mappingsDir is null ? ContentSource.Embedded("mappings") : ContentSource.Directory(mappingsDir);
         var controls = new ControlLoader(catalog).LoadAll(controlSource);
         var mappings = new MappingLoader(new ExpressionCompiler()).LoadAll(mappingSource);
-        return new ScanContent(catalog, controls, mappings) { Fingerprint = FingerprintOf(controlSource, mappingSource) };
+        return new ScanContent(catalog, controls, mappings) { Fingerprint = FingerprintOf(controlSource, mappingSource), MappingSource = mappingSource };
     }
 
     private static string FingerprintOf(params ContentSource[] sources)

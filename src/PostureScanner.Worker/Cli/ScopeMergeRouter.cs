@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Npgsql;
@@ -36,7 +37,7 @@ internal sealed class ScopeMergeRouter : IAsyncDisposable
     private readonly CancellationToken _cancellationToken;
     private readonly Dictionary<string, ScopeSink> _sinks = new(StringComparer.Ordinal);
     private readonly List<ScopeSink> _order = [];
-    private readonly Dictionary<string, Lazy<Task<ScopeDigests>>> _digests = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<ScopeDigests>>> _digests = new(StringComparer.Ordinal);
     private Task _prefetch = Task.CompletedTask;
     private int _streams;
 
@@ -65,9 +66,7 @@ internal sealed class ScopeMergeRouter : IAsyncDisposable
         {
             if (!_digests.ContainsKey(scope))
             {
-                var lazy = new Lazy<Task<ScopeDigests>>(() => _store.LoadScopeDigestsAsync(_scan, scope, _cancellationToken));
-                _digests[scope] = lazy;
-                lazies.Add(lazy);
+                lazies.Add(Digests(scope));
             }
         }
 
@@ -79,6 +78,12 @@ internal sealed class ScopeMergeRouter : IAsyncDisposable
             }
         }, _cancellationToken);
     }
+
+    /// <summary>
+    /// The digests of the resources <paramref name="scope"/> held after its last merge, loaded once (on any
+    /// thread: the scan's reading workers prepare records against them, and the scope's stager takes them).
+    /// </summary>
+    public Task<ScopeDigests> DigestsAsync(string scope) => Digests(scope).Value;
 
     /// <summary>Scopes seen so far, in order of first record.</summary>
     public IReadOnlyList<string> Scopes => _order.Select(s => s.Scope).ToList();
@@ -106,6 +111,34 @@ internal sealed class ScopeMergeRouter : IAsyncDisposable
         if (_sinks.TryGetValue(resource.Raw.Scope, out var sink))
         {
             sink.Stager.NoteResource(resource, excluded, stableUntil, sink.Batch);
+        }
+    }
+
+    /// <summary>Ends the record's staging in its scope (see <see cref="EvaluationStager.FinishRecord"/>): called by the pipeline once the record is evaluated.</summary>
+    public void FinishRecord(RawAsset record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (_sinks.TryGetValue(record.Scope, out var sink))
+        {
+            sink.Stager.FinishRecord(sink.Batch);
+        }
+    }
+
+    /// <summary>
+    /// Takes one record a reading worker prepared (<see cref="EvaluationPreparer"/>), in the scan's order: opens
+    /// its scope on its first record, and hands the rows to the scope's merge in batches.
+    /// </summary>
+    public async ValueTask TakeAsync(string scope, PreparedRecord record, CancellationToken cancellationToken)
+    {
+        if (!_sinks.TryGetValue(scope, out var sink))
+        {
+            sink = await OpenAsync(scope, cancellationToken);
+        }
+
+        sink.Stager.Take(record, sink.Batch);
+        if (!sink.Buffered && sink.Batch.Count >= FindingStore.StageBatchSize)
+        {
+            await SendAsync(sink, cancellationToken);
         }
     }
 
@@ -226,9 +259,7 @@ internal sealed class ScopeMergeRouter : IAsyncDisposable
 
     private async Task<ScopeSink> OpenAsync(string scope, CancellationToken cancellationToken)
     {
-        var digests = _digests.TryGetValue(scope, out var prefetched)
-            ? await prefetched.Value
-            : await _store.LoadScopeDigestsAsync(_scan, scope, cancellationToken);
+        var digests = await DigestsAsync(scope).WaitAsync(cancellationToken);
         var sink = new ScopeSink(scope, new EvaluationStager(digests) { Kept = Kept?.Invoke(scope) },
             CancellationTokenSource.CreateLinkedTokenSource(_cancellationToken));
         if (_streams < _maxStreams)
@@ -257,6 +288,9 @@ internal sealed class ScopeMergeRouter : IAsyncDisposable
         _order.Add(sink);
         return sink;
     }
+
+    private Lazy<Task<ScopeDigests>> Digests(string scope) =>
+        _digests.GetOrAdd(scope, s => new Lazy<Task<ScopeDigests>>(() => _store.LoadScopeDigestsAsync(_scan, s, _cancellationToken)));
 
     private static async Task SendAsync(ScopeSink sink, CancellationToken cancellationToken)
     {

@@ -27,11 +27,12 @@ internal static class StoredScan
     /// Runs the scan into the store. With <c>keepRecords</c> (the caller writes no per-result report, only
     /// the summary), records the target's previous merges stored, byte for byte, under the same control-set
     /// hash are kept unparsed and counted from the store (see <see cref="RecordKeeper"/>); the results
-    /// collection then stays empty.
+    /// collection then stays empty, and, unless <paramref name="hooks"/> observe the records, the files are
+    /// read on <paramref name="workers"/> workers side by side (<see cref="ParallelRead"/>).
     /// </summary>
     public static async Task<(ScanOutcome Outcome, StoreOutcome Store)> RunAsync(ScanContent content, ScanPolicy policy, IReadOnlyList<string> paths,
         IReadOnlyList<string> unreadablePaths, bool includePasses, bool keepRecords, ScanProgress? progress, TimeProvider time, StoreSession session,
-        string target, ScanHooks? hooks, CancellationToken cancellationToken)
+        string target, ScanHooks? hooks, int workers, CancellationToken cancellationToken, int maxRowsAhead = ParallelRead.DefaultMaxRowsAhead)
     {
         var controls = policy.Compile(content.Controls, content.Catalog);
         var startedAt = time.GetUtcNow();
@@ -46,7 +47,8 @@ internal static class StoredScan
         {
             Kept = scope => keeper!.KeptIn(scope),
         };
-        var pipeline = new ScanPipeline(new Core.Mapping.Normalizer(content.Mappings), evaluator, policy) { ResourceEvaluated = router.NoteResource };
+        var normalizer = new Core.Mapping.Normalizer(content.Mappings);
+        var pipeline = new ScanPipeline(normalizer, evaluator, policy) { ResourceEvaluated = router.NoteResource, RecordEvaluated = router.FinishRecord };
 
         // Records are always hashed (their resources store the hash); kept only without a report to write,
         // and only while the clock cannot have changed their evaluations (an instance ages past its limit).
@@ -56,26 +58,41 @@ internal static class StoredScan
 
         keeper = new RecordKeeper(stored, pipeline.Counters);
         var reader = new SnapshotReader(SnapshotScan.Formats) { Records = keeper };
-
-        var records = reader.ReadAsync(paths, cancellationToken);
-        if (hooks?.Records is { } rewrite)
+        IReadOnlyList<SnapshotInput> inputs;
+        if (keepRecords && hooks is null)
         {
-            records = rewrite(records);
-        }
-
-        await foreach (var evaluation in pipeline.RunAsync(router.ObserveAsync(records, cancellationToken), cancellationToken))
-        {
-            hooks?.Evaluation?.Invoke(evaluation);
-            await router.WriteAsync(evaluation, cancellationToken);
-            if (!keepRecords && (includePasses || evaluation.Status != EvaluationStatus.Pass))
+            // No per-result report and nothing observing the records: files are read side by side (see ParallelRead).
+            var read = new ParallelRead(reader, keeper, router, noteResource => new ScanPipeline(new Core.Mapping.Normalizer(content.NewMappings()), new Evaluator(controls, startedAt), policy)
             {
-                results.Add(evaluation.Detach());
+                ResourceEvaluated = noteResource,
+            }, maxRowsAhead);
+            await read.RunAsync(paths, workers, pipeline.Counters, progress, cancellationToken);
+            inputs = read.Inputs;
+        }
+        else
+        {
+            var records = reader.ReadAsync(paths, cancellationToken);
+            if (hooks?.Records is { } rewrite)
+            {
+                records = rewrite(records);
             }
 
-            progress?.Report(pipeline.Counters.Records, pipeline.Counters.Evaluations);
+            await foreach (var evaluation in pipeline.RunAsync(router.ObserveAsync(records, cancellationToken), cancellationToken))
+            {
+                hooks?.Evaluation?.Invoke(evaluation);
+                await router.WriteAsync(evaluation, cancellationToken);
+                if (!keepRecords && (includePasses || evaluation.Status != EvaluationStatus.Pass))
+                {
+                    results.Add(evaluation.Detach());
+                }
+
+                progress?.Report(pipeline.Counters.Records, pipeline.Counters.Evaluations);
+            }
+
+            inputs = reader.Inputs;
         }
 
-        var bad = unreadablePaths.Concat(reader.Inputs.Where(i => i.Error is not null).Select(i => i.Path)).ToList();
+        var bad = unreadablePaths.Concat(inputs.Where(i => i.Error is not null).Select(i => i.Path)).ToList();
         var failure = bad.Count == 0 ? null
             : $"not merged: {string.Join(", ", bad)} could not be read whole, and unread records may belong to any scope of this scan; findings keep their state";
         var scopes = await router.CompleteAsync(failure, keeper.Kept.Keys, cancellationToken);
@@ -87,7 +104,7 @@ internal static class StoredScan
 
         var status = await session.Store.CompleteScanAsync(scan, cancellationToken);
         results.Complete();
-        var outcome = new ScanOutcome(pipeline.Counters, reader.Inputs, controls, results, includePasses, startedAt, time.GetUtcNow());
+        var outcome = new ScanOutcome(pipeline.Counters, inputs, controls, results, includePasses, startedAt, time.GetUtcNow());
         return (outcome, new StoreOutcome(scan, status, scopes, failure));
     }
 

@@ -84,7 +84,7 @@ internal static class DemoCommand
             }
 
             var (outcome, second) = await StoredScan.RunAsync(content, ScanPolicy.Default, [folder], [], includePasses: false, keepRecords: false, progress: null, cli.Time,
-                session, Target, dayTwo.DayTwoHooks(), cancellationToken);
+                session, Target, dayTwo.DayTwoHooks(), workers: 1, cancellationToken);
             using var dayTwoOutcome = outcome;
             var c = outcome.Counters;
             await human.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,

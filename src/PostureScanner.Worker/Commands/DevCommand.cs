@@ -16,14 +16,22 @@ internal static class DevCommand
         var seed = new Option<int>("--seed") { Description = "Seed for the deterministic choice of templates", DefaultValueFactory = _ => 42 };
         var change = new Option<double>("--change-percent") { Description = "Give this share of records (same ids) the content of another template of their type: with the same seed, a re-scan with N% changed", DefaultValueFactory = _ => 0 };
         var templates = new Option<string?>("--templates") { Description = "Inventory files or directory whose records serve as templates (default: the built-in demo inventory)" };
+        var perFile = new Option<int>("--records-per-file") { Description = "Records per file (providers take turns file by file)", DefaultValueFactory = _ => InventoryGenerator.DefaultRecordsPerFile };
+        perFile.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 1)
+            {
+                result.AddError("--records-per-file must be at least 1");
+            }
+        });
         var generate = new Command("generate", "Write a synthetic multi-cloud inventory (AWS Config snapshot, Azure Resource Graph pages, GCP CAI JSON lines) built from the demo records")
         {
-            output, resources, size, seed, templates, change,
+            output, resources, size, seed, templates, change, perFile,
         };
         generate.SetAction(async (parse, cancellationToken) =>
         {
             var limitBytes = parse.GetValue(size) is { } s ? ParseSize(s) : (long?)null;
-            var generator = new InventoryGenerator(parse.GetValue(seed), parse.GetValue(change));
+            var generator = new InventoryGenerator(parse.GetValue(seed), parse.GetValue(change)) { RecordsPerFile = parse.GetValue(perFile) };
             var written = await generator.WriteAsync(parse.GetValue(templates), parse.GetValue(output)!, limitBytes is null ? parse.GetValue(resources) : long.MaxValue, limitBytes, cancellationToken);
             await cli.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"wrote {written.Records:N0} records, {written.Bytes / 1_048_576.0:N1} MiB in {written.Files} files to {parse.GetValue(output)}"));
             return ExitCodes.Ok;

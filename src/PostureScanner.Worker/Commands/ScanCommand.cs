@@ -35,9 +35,22 @@ internal static class ScanCommand
             HelpName = "NAME",
         };
 
+        var parallel = new Option<int?>("--parallel")
+        {
+            Description = "Workers reading files side by side when storing with --format summary (default: the number of cores, at most 4); results do not depend on it",
+            HelpName = "N",
+        };
+        parallel.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is < 1 or > 64)
+            {
+                result.AddError("--parallel must be between 1 and 64");
+            }
+        });
+
         var command = new Command("scan", "Evaluate inventory snapshots (AWS Config, Azure Resource Graph/ARM, GCP Cloud Asset) against the controls")
         {
-            snapshot, policy, format, output, failOn, includePasses, controls, mappings, database, dataDir, target,
+            snapshot, policy, format, output, failOn, includePasses, controls, mappings, database, dataDir, target, parallel,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -68,10 +81,13 @@ internal static class ScanCommand
             var targetName = parse.GetValue(target) ?? "snapshot:" + Path.GetFullPath(paths.Length > 0 ? paths[0] : ".");
             return await StoreSession.RunAsync(cli, storeOptions, async session =>
                 (await RunAsync(cli, content, scanPolicy, paths, parse.GetValue(format) ?? "table", parse.GetValue(output), parse.GetValue(failOn),
-                    parse.GetValue(includePasses), new StoreTarget(session, targetName), cancellationToken)).ExitCode, cancellationToken);
+                    parse.GetValue(includePasses), new StoreTarget(session, targetName, Workers: parse.GetValue(parallel) ?? DefaultWorkers), cancellationToken)).ExitCode, cancellationToken);
         });
         return command;
     }
+
+    /// <summary>Reading workers of a stored scan by default: one per core, at most 4 (the sequencer and the merges need a share too).</summary>
+    internal static int DefaultWorkers => Math.Clamp(Environment.ProcessorCount, 1, 4);
 
     internal static async Task<int> RunAsync(CliContext cli, ScanContent content, ScanPolicy policy, IReadOnlyList<string> paths, string format,
         string? outputPath, string? failOn, bool includePasses, CancellationToken cancellationToken) =>
@@ -99,7 +115,7 @@ internal static class ScanCommand
             // Only the summary to write: unchanged records need not even be parsed (see RecordKeeper).
             (outcome, stored) = await StoredScan.RunAsync(content, policy, paths.Except(missing).ToList(), missing, includePasses,
                 keepRecords: format == "summary", progress, cli.Time,
-                store.Session, store.Target, store.Hooks, cancellationToken);
+                store.Session, store.Target, store.Hooks, store.Workers, cancellationToken);
         }
 
         using var ownedOutcome = outcome;

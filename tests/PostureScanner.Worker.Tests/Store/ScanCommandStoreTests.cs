@@ -128,6 +128,132 @@ public sealed class ScanCommandStoreTests : IClassFixture<PostgresFixture>, IDis
     }
 
     [Fact]
+    public async Task Scan_SummaryFormat_FilesReadSideBySide_StoreWhatOneReaderStores_CopiesAndJoinsIncluded()
+    {
+        // The demo inventory (GCP IAM policies joined with resources of other files) with a generated one
+        // in files of 150 records, plus changed copies of resources in files read before or after the
+        // originals (same ids, same scopes). Three stores: a JSON report (one reader, every record parsed),
+        // --format summary on one worker, and on three workers that may hold only 50 prepared rows ahead
+        // of the file in turn (so they wait for it). Which copy wins, whether a kept or a parsed record
+        // took a resource first, what is joined and counted must not depend on the workers.
+        var generated = Path.Combine(_dir.FullName, "generated");
+        Assert.Equal(0, (await Cli.CliRunner.RunAsync("dev", "generate", "--output", generated, "--resources", "3000", "--seed", "5", "--records-per-file", "150")).ExitCode);
+        var aws0 = await File.ReadAllTextAsync(Path.Combine(generated, "aws-config-snapshot-00000.json"));
+        var aws3 = await File.ReadAllTextAsync(Path.Combine(generated, "aws-config-snapshot-00003.json"));
+        var changed0 = aws0.Replace("\"blockPublicAcls\":true", "\"blockPublicAcls\":false", StringComparison.Ordinal)
+            .Replace("\"encrypted\":true", "\"encrypted\":false", StringComparison.Ordinal);
+        var changed3 = aws3.Replace("\"configurationItemStatus\":\"OK\"", "\"configurationItemStatus\":\"ResourceDiscovered\"", StringComparison.Ordinal)
+            .Replace("\"multiAZ\":true", "\"multiAZ\":false", StringComparison.Ordinal);
+        Assert.NotEqual(aws0, changed0);
+        Assert.NotEqual(aws3, changed3);
+        async Task<string> InventoryAsync(string name, params (string File, string Text)[] copies)
+        {
+            var dir = Path.Combine(_dir.FullName, name);
+            CopyDirectory(RepoPaths.Combine("demo", "inventory"), Path.Combine(dir, "demo"));
+            CopyDirectory(generated, Path.Combine(dir, "generated"));
+            foreach (var (file, text) in copies)
+            {
+                await File.WriteAllTextAsync(Path.Combine(dir, "generated", file), text);
+            }
+
+            return dir;
+        }
+
+        // First scan: a changed copy read before its originals (it wins) and one read after (it loses).
+        // Second scan: the copy that won, now stored, is kept before the originals it beat (kept first);
+        // the copy that lost, never stored, is parsed just before its originals, which are kept (parsed first).
+        var first = await InventoryAsync("first", ("aws-config-snapshot-0.json", changed0), ("aws-config-snapshot-zz.json", changed3));
+        var second = await InventoryAsync("second", ("aws-config-snapshot-0.json", changed0), ("aws-config-snapshot-00002.json", changed3));
+        var reference = await _fixture.CreateDatabaseAsync("oneparsed");
+        var oneWorker = await _fixture.CreateDatabaseAsync("oneworker");
+        var threeWorkers = await _fixture.CreateDatabaseAsync("threeworkers");
+        var kept = new List<string>();
+        foreach (var inventory in (string[])[first, second])
+        {
+            var full = await new StoreCli(reference).RunAsync("scan", "--snapshot", inventory, "--target", "mix", "--format", "json",
+                "--output", Path.Combine(_dir.FullName, "full.json"));
+            Assert.True(full.ExitCode is 0 or 1, full.Error);
+            var one = await new StoreCli(oneWorker).RunAsync("scan", "--snapshot", inventory, "--target", "mix", "--format", "summary", "--parallel", "1");
+            Assert.True(one.ExitCode is 0 or 1, one.Error);
+            var three = await ScanDirectAsync(threeWorkers, inventory, workers: 3, maxRowsAhead: 50);
+
+            Assert.Equal(Figures(full.Error), Figures(one.Out));
+            Assert.Equal(Figures(one.Out), Figures(three.Summary));
+            Assert.Equal(Inputs(full.Error), Inputs(one.Out));
+            Assert.Equal(Inputs(one.Out), Inputs(three.Summary));
+            Assert.Equal(await FindingStatesAsync(reference), await FindingStatesAsync(oneWorker));
+            Assert.Equal(await FindingStatesAsync(oneWorker), await FindingStatesAsync(threeWorkers));
+            Assert.Equal(await ResourceStatesAsync(oneWorker), await ResourceStatesAsync(threeWorkers));
+            Assert.Equal(Kept(one.Out), Kept(three.Summary));
+            kept.Add(Kept(one.Out));
+        }
+
+        // The first scan had nothing to keep; the second kept the records stored the same (copies included).
+        Assert.Equal("", kept[0]);
+        Assert.Matches(@"^unchanged: [\d,]+ records", kept[1]);
+    }
+
+    private static string Kept(string output) => output.Split('\n').SingleOrDefault(l => l.StartsWith("unchanged:", StringComparison.Ordinal))?.Split(" byte")[0] ?? "";
+
+    private static string[] Figures(string output) => [.. output.Split('\n')
+        .Where(l => l.StartsWith("evaluations:", StringComparison.Ordinal) || l.StartsWith("failures by", StringComparison.Ordinal)
+                    || l.StartsWith("merge:", StringComparison.Ordinal) || l.StartsWith("scanned ", StringComparison.Ordinal))
+        .Select(l => l.Split(" in ")[0].TrimEnd())];
+
+    private static string[] Inputs(string output) => [.. output.Split('\n').Where(l => l.StartsWith("input ", StringComparison.Ordinal)).Select(l => l.Trim())];
+
+    /// <summary>A stored <c>--format summary</c> scan run through <see cref="PostureScanner.Worker.Cli.StoredScan"/> directly, to set what the CLI does not.</summary>
+    private static async Task<(int ExitCode, string Summary)> ScanDirectAsync(string connectionString, string inventory, int workers, int maxRowsAhead)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var cli = new PostureScanner.Worker.Cli.CliContext(stdout, stderr, TimeProvider.System);
+        var (options, error) = PostureScanner.Worker.Cli.StoreOptions.Parse(connectionString, null);
+        Assert.True(options is not null, error);
+        await using var session = await PostureScanner.Worker.Cli.StoreSession.OpenAsync(cli, options, CancellationToken.None);
+        var content = PostureScanner.Worker.Cli.ScanContent.Load(null, null);
+        var (outcome, store) = await PostureScanner.Worker.Cli.StoredScan.RunAsync(content, PostureScanner.Core.Policy.ScanPolicy.Default, [inventory], [],
+            includePasses: false, keepRecords: true, progress: null, TimeProvider.System, session, "mix", hooks: null, workers, CancellationToken.None, maxRowsAhead);
+        using (outcome)
+        {
+            PostureScanner.Worker.Cli.ScanSummaryWriter.WriteSummary(stdout, outcome, TimeSpan.Zero);
+            PostureScanner.Worker.Cli.StoredScan.WriteSummary(stdout, store, session.Database.Description);
+        }
+
+        return (0, stdout.ToString());
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+
+    private static async Task<List<string>> ResourceStatesAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            select r.provider || ' ' || r.resource_key || ' ' || sc.name || ' ' || coalesce(r.record_hash::text, '-') || ' ' || r.content_hash::text
+                   || ' ' || (r.deleted_at is null)
+            from resources r join scopes sc on sc.id = r.scope_id
+            order by 1
+            """, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var states = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            states.Add(reader.GetString(0));
+        }
+
+        return states;
+    }
+
+    [Fact]
     public async Task Scan_SummaryFormat_RecordIsReadAgainOnceTheClockCanChangeItsResult_OrUnderAnotherPolicy()
     {
         // compute-instance-max-age: an instance launched 2026-09-30 passes until 180 days later
