@@ -12,15 +12,12 @@ public interface ISnapshotFormat
 
     Provider Provider { get; }
 
-    /// <summary>Files of lower phases are read first (GCP IAM-policy exports, so resources can be joined with them).</summary>
-    int Phase => 1;
-
     /// <summary>
-    /// True when the format keeps state across files in the <see cref="SnapshotSession"/> (GCP's IAM-policy
-    /// join): its files are read one after another, through one session, in reading order. Files of other
-    /// formats stand alone and may be read side by side.
+    /// Files of phase 0 (GCP IAM-policy exports) are read first, one after another, through the read's
+    /// <see cref="SnapshotSession"/>; files of later phases each through a session of their own
+    /// (<see cref="SnapshotSession.ForFile"/>) that sees what phase 0 left, so they can be read side by side.
     /// </summary>
-    bool SharesSession => false;
+    int Phase => 1;
 
     bool Matches(SnapshotProbe probe);
 

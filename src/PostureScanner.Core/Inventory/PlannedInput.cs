@@ -4,7 +4,4 @@ namespace PostureScanner.Core.Inventory;
 public sealed record PlannedInput(string Path, ISnapshotFormat? Format, string? Error)
 {
     public int Phase => Format?.Phase ?? 1;
-
-    /// <summary>Whether the file must be read in plan order with the other files of formats that share session state (see <see cref="ISnapshotFormat.SharesSession"/>).</summary>
-    public bool SharesSession => Format?.SharesSession ?? false;
 }

@@ -41,7 +41,7 @@ public sealed class SnapshotReader
         foreach (var input in await PlanAsync(paths, cancellationToken))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            await foreach (var asset in ReadInputAsync(input, session, _inputs.Add, cancellationToken))
+            await foreach (var asset in ReadInputAsync(input, input.Phase == 0 ? session : session.ForFile(), _inputs.Add, cancellationToken))
             {
                 yield return asset;
             }
@@ -76,9 +76,10 @@ public sealed class SnapshotReader
     }
 
     /// <summary>
-    /// Streams one planned input's records through <paramref name="session"/> (the files whose formats
-    /// share state must be read through one session, one after another, in plan order), then reports what
-    /// happened to the file to <paramref name="finished"/>. A bad file ends with its error, never an exception.
+    /// Streams one planned input's records through <paramref name="session"/> (the read's session for a file
+    /// of phase 0, in plan order; <see cref="SnapshotSession.ForFile"/> of it for a later phase, once phase 0
+    /// is read), then reports what happened to the file to <paramref name="finished"/>. A bad file ends with
+    /// its error, never an exception.
     /// </summary>
     public static async IAsyncEnumerable<RawAsset> ReadInputAsync(PlannedInput input, SnapshotSession session, Action<SnapshotInput> finished,
         [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -120,7 +121,7 @@ public sealed class SnapshotReader
         finished(new SnapshotInput(input.Path, input.Format.Name, count + session.KeptRecords - keptBefore, failure));
     }
 
-    /// <summary>What only the whole set of inputs could complete (orphan IAM policies), from the session that read the formats sharing state.</summary>
+    /// <summary>What only the whole set of inputs could complete (orphan IAM policies), from the read's session once every file is read.</summary>
     public async IAsyncEnumerable<RawAsset> CompleteAsync(SnapshotSession session, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);

@@ -1,6 +1,11 @@
 namespace PostureScanner.Core.Inventory;
 
-/// <summary>State shared by the formats during one read of a set of inputs (e.g. the GCP IAM policy index).</summary>
+/// <summary>
+/// State the formats keep while reading (e.g. the GCP IAM policy index): one session for the read, through
+/// which the files of phase 0 are read one after another, and one per file of a later phase
+/// (<see cref="ForFile"/>), whose formats may look at what the read's session holds once phase 0 is read,
+/// but not at other files': so those files can be read in any order, or side by side, with the same result.
+/// </summary>
 public sealed class SnapshotSession
 {
     private readonly Dictionary<Type, object> _state = [];
@@ -10,6 +15,12 @@ public sealed class SnapshotSession
     /// keeps is not parsed at all (see <see cref="IRecordFilter"/>).
     /// </summary>
     public IRecordFilter? Records { get; init; }
+
+    /// <summary>The read's session, for a session of one file of a later phase (null for the read's own).</summary>
+    public SnapshotSession? Parent { get; private init; }
+
+    /// <summary>A session for one file of a later phase: its own state and count, the given filter (default: this session's), this session as <see cref="Parent"/>.</summary>
+    public SnapshotSession ForFile(IRecordFilter? records = null) => new() { Records = records ?? Records, Parent = this };
 
     /// <summary>Records the filter kept so far (they are read, but never become assets).</summary>
     public long KeptRecords { get; private set; }
@@ -38,14 +49,18 @@ public sealed class SnapshotSession
         return false;
     }
 
+    /// <summary>The session's state of one kind, created on first use (safe from several threads: files of a later phase look up their parent's).</summary>
     public T State<T>()
         where T : class, new()
     {
-        if (!_state.TryGetValue(typeof(T), out var value))
+        lock (_state)
         {
-            _state[typeof(T)] = value = new T();
-        }
+            if (!_state.TryGetValue(typeof(T), out var value))
+            {
+                _state[typeof(T)] = value = new T();
+            }
 
-        return (T)value;
+            return (T)value;
+        }
     }
 }

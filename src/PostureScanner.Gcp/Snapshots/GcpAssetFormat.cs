@@ -7,7 +7,8 @@ namespace PostureScanner.Gcp.Snapshots;
 /// <summary>
 /// Cloud Asset Inventory assets in one <see cref="GcpLayout"/>, either casing. Every record is
 /// canonicalized and passed through the session's <see cref="GcpIamPolicyIndex"/>, which joins
-/// resources with their IAM policies across files.
+/// resources with their IAM policies: those of the policy exports read first (phase 0) whichever file
+/// each resource is in, and those of the resource's own file.
 /// </summary>
 internal sealed class GcpAssetFormat(string name, int phase, GcpLayout layout, Func<SnapshotProbe, bool> matches) : ISnapshotFormat
 {
@@ -17,14 +18,16 @@ internal sealed class GcpAssetFormat(string name, int phase, GcpLayout layout, F
 
     public int Phase => phase;
 
-    public bool SharesSession => true;
-
     public bool Matches(SnapshotProbe probe) => matches(probe);
 
     public async IAsyncEnumerable<RawAsset> ReadAsync(SnapshotFile file, SnapshotSession session, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
         var index = session.State<GcpIamPolicyIndex>();
+        if (session.Parent is { } parent)
+        {
+            index.Attach(parent.State<GcpIamPolicyIndex>());
+        }
 
         // A temporal asset wraps the record in a window: not hashed. Otherwise a record stands for its
         // asset alone unless it is a policy to hold or a resource a held policy is waiting for.

@@ -14,8 +14,9 @@ namespace PostureScanner.Worker.Cli;
 /// <para>
 /// So nothing the scan decides depends on which worker was faster: which copy of a resource wins,
 /// whether a kept or a parsed record took a resource first, the order scopes open and the inputs are
-/// listed are those of the sequential read. Files of formats that share session state (GCP's IAM-policy
-/// join) are read one after another through one session, in reading order, by whichever worker is free.
+/// listed are those of the sequential read. The files of phase 0 (GCP IAM-policy exports, which resources
+/// of any file join) are read first, one after another; every later file reads through a session of its
+/// own (<see cref="SnapshotSession.ForFile"/>), so it does not matter which is read first.
 /// A record crosses threads only as prepared rows and hashes, never as a JSON tree (measured: a consumer
 /// walking trees another core built made the read slower than one thread).
 /// </para>
@@ -45,8 +46,8 @@ internal sealed class ParallelRead
     private int _firstUnstarted;
     private int _sequenced;
     private long _rowsAhead;
-    private KeepFilter? _sharedFilter;
-    private SnapshotSession? _sharedSession;
+    private KeepFilter? _readFilter;
+    private SnapshotSession? _readSession;
 
     /// <param name="reader">Plans the inputs and completes what only all of them complete (orphan IAM policies).</param>
     /// <param name="keeper">Decides which records are kept unparsed (on the workers) and keeps them (in order).</param>
@@ -76,16 +77,17 @@ internal sealed class ParallelRead
     {
         ArgumentNullException.ThrowIfNull(counters);
         var plan = await _reader.PlanAsync(paths, cancellationToken);
-        Job? chain = null;
+        // Phase 0 (policy exports) one file after another through the read's session; later files each
+        // through their own once phase 0 is read; the formats' completion (orphan policies) last of all.
+        Job? lastOfPhase0 = null;
         foreach (var input in plan)
         {
-            var job = new Job(_jobs.Count, input, input.SharesSession ? chain : null, input.SharesSession);
-            chain = input.SharesSession ? job : chain;
+            var job = new Job(_jobs.Count, input, lastOfPhase0, input.Phase == 0);
+            lastOfPhase0 = input.Phase == 0 ? job : lastOfPhase0;
             _jobs.Add(job);
         }
 
-        // The formats' completion (orphan policies) reads the shared session once every file of it is read.
-        _jobs.Add(new Job(_jobs.Count, null, chain, true));
+        _jobs.Add(new Job(_jobs.Count, null, null, true) { AfterAll = true });
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var tasks = Enumerable.Range(0, Math.Max(1, workers)).Select(_ => Task.Run(() => WorkAsync(stop.Token), stop.Token)).ToList();
@@ -208,7 +210,7 @@ internal sealed class ParallelRead
         CancellationToken cancellationToken)
     {
         var output = new JobOutput(this, job);
-        var session = job.SharesSession ? SharedSession(output) : new SnapshotSession { Records = new KeepFilter(_keeper) { Output = output } };
+        var session = job.ReadsSession ? ReadSession(output) : ReadSession(null).ForFile(new KeepFilter(_keeper) { Output = output });
         var records = job.Input is { } input
             ? SnapshotReader.ReadInputAsync(input, session, result => job.Result = result, cancellationToken)
             : _reader.CompleteAsync(session, cancellationToken);
@@ -235,22 +237,29 @@ internal sealed class ParallelRead
         await output.FlushAsync(cancellationToken);
     }
 
-    /// <summary>The session of the files that share state, its keep filter pointed at the file being read (they are read one at a time).</summary>
-    private SnapshotSession SharedSession(JobOutput output)
+    /// <summary>
+    /// The read's session; with <paramref name="output"/>, its keep filter pointed at that file's output
+    /// (the files of phase 0, and then the completion, are read through it one at a time).
+    /// </summary>
+    private SnapshotSession ReadSession(JobOutput? output)
     {
         lock (_lock)
         {
-            _sharedFilter ??= new KeepFilter(_keeper);
-            _sharedSession ??= new SnapshotSession { Records = _sharedFilter };
-        }
+            _readFilter ??= new KeepFilter(_keeper);
+            _readSession ??= new SnapshotSession { Records = _readFilter };
+            if (output is not null)
+            {
+                _readFilter.Output = output;
+            }
 
-        _sharedFilter.Output = output;
-        return _sharedSession;
+            return _readSession;
+        }
     }
 
     /// <summary>
-    /// The next file to read: the first not started whose predecessor in the shared session is read (a file
-    /// waiting for it is passed over, so a worker never holds one file while another waits for it).
+    /// The next file to read: the first not started whose predecessor is read (a file of phase 0 waits for
+    /// the one before it, a later file for the last of phase 0, the completion for all; a file that must
+    /// wait is passed over, so a worker never holds one file while another waits for it).
     /// </summary>
     private async Task<Job?> TakeAsync(CancellationToken cancellationToken)
     {
@@ -272,7 +281,7 @@ internal sealed class ParallelRead
                 for (var i = _firstUnstarted; i < _jobs.Count; i++)
                 {
                     var job = _jobs[i];
-                    if (!job.Started && (job.Previous is null || job.Previous.Produced))
+                    if (!job.Started && (job.Previous is null || job.Previous.Produced) && (!job.AfterAll || _jobs.All(j => j == job || j.Produced)))
                     {
                         job.Started = true;
                         return job;
@@ -325,16 +334,20 @@ internal sealed class ParallelRead
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>One input file (or, with no input, the formats' completion), and its output for the sequencer.</summary>
-    private sealed class Job(int index, PlannedInput? input, Job? previous, bool sharesSession)
+    private sealed class Job(int index, PlannedInput? input, Job? previous, bool readsSession)
     {
         public int Index { get; } = index;
 
         public PlannedInput? Input { get; } = input;
 
-        /// <summary>The file read through the same session just before this one: this one starts once it is read.</summary>
+        /// <summary>The file that must be read before this one starts (phase 0 before the rest).</summary>
         public Job? Previous { get; } = previous;
 
-        public bool SharesSession { get; } = sharesSession;
+        /// <summary>Read through the read's session (phase 0, the completion), not a session of its own.</summary>
+        public bool ReadsSession { get; } = readsSession;
+
+        /// <summary>Starts once every other file is read (the completion: orphan policies).</summary>
+        public bool AfterAll { get; init; }
 
         public Channel<Chunk> Output { get; } = Channel.CreateUnbounded<Chunk>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
 

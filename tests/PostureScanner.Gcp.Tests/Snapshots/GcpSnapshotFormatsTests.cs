@@ -81,6 +81,51 @@ public sealed class GcpSnapshotFormatsTests : IDisposable
     }
 
     [Fact]
+    public async Task Read_PolicyInsideAResourceExport_JoinsLaterRecordsOfItsOwnFileOnly_SoFilesCanBeReadInAnyOrder()
+    {
+        // A resource export (its first record a resource) that also holds policy-only records: they join
+        // the records after them in the same file, not records of other files, whose outcome would
+        // otherwise depend on which file is read first (files of resources are read side by side).
+        var resources = File.ReadAllLines(Samples.Path("_derived", "export-resources.jsonl"));
+        var policies = File.ReadAllLines(Samples.Path("_derived", "export-iam-policies.jsonl"));
+        string Line(string[] lines, string name) => lines.Single(l => l.Contains($"\"name\":\"{name}\"", StringComparison.Ordinal));
+        var firewall = resources.Single(l => l.Contains("compute.googleapis.com/Firewall", StringComparison.Ordinal));
+        _temp.Write("a-mixed.jsonl", System.Text.Encoding.UTF8.GetBytes(string.Join('\n',
+            firewall, Line(policies, Bucket), Line(resources, Bucket), Line(policies, Project)) + "\n"));
+        _temp.Write("b-project.jsonl", System.Text.Encoding.UTF8.GetBytes(Line(resources, Project) + "\n"));
+
+        var (assets, inputs) = await Samples.ReadAsync(_temp.Path);
+
+        Assert.Equal(["gcp-cai-export", "gcp-cai-asset"], inputs.Select(i => i.Format));
+        Assert.Contains("allUsers", assets.Single(a => a.NativeId == Bucket).Data
+            .SelectToken("iamPolicy.bindings[?(@.role == 'roles/storage.legacyBucketReader')].members")!.Values<string>());
+        var project = assets.Single(a => a.NativeId == Project && a.Data["resource"] is JObject);
+        Assert.Null(project.Data["iamPolicy"]);
+        var orphan = assets[^1];
+        Assert.Equal(Project, orphan.NativeId);
+        Assert.Null(orphan.Data["resource"]);
+        Assert.NotNull(orphan.Data["iamPolicy"]);
+    }
+
+    [Fact]
+    public async Task Read_PolicyExportClaimedByResourcesOfTwoFiles_JoinsBoth_AndIsNoOrphan()
+    {
+        // The policy export is read first (phase 0); every later file looks its policies up without
+        // taking them, so two copies of a resource in two files both get the policy, whichever is read first.
+        _temp.Write("iam.jsonl", File.ReadAllBytes(Samples.Path("_derived", "export-iam-policies.jsonl")));
+        _temp.Write("r1.jsonl", File.ReadAllBytes(Samples.Path("_derived", "export-resources.jsonl")));
+        _temp.Write("r2.jsonl", File.ReadAllBytes(Samples.Path("_derived", "export-resources.jsonl")));
+
+        var (assets, _) = await Samples.ReadAsync(_temp.Path);
+
+        var buckets = assets.Where(a => a.NativeId == Bucket).ToList();
+        Assert.Equal(2, buckets.Count);
+        Assert.All(buckets, b => Assert.NotNull(b.Data.SelectToken("iamPolicy.bindings")));
+        Assert.NotSame(buckets[0].Data["iamPolicy"], buckets[1].Data["iamPolicy"]);
+        Assert.Equal([Orphan], assets.Where(a => a.Data["resource"] is null).Select(a => a.NativeId));
+    }
+
+    [Fact]
     public async Task Read_WithAFilterKeepingEverything_OnlyRecordsThatStandAloneAreOffered_JoinedOnesAreStillRead()
     {
         // A re-scan keeps unchanged records unparsed. A policy-only record must still be held for its
