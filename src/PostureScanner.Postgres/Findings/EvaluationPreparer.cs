@@ -13,8 +13,8 @@ namespace PostureScanner.Postgres.Findings;
 /// evaluations of one record into a <see cref="PreparedRecord"/>. When a resource is complete its
 /// evaluation digest (native record, normalized state and every evaluation) is computed by walking the
 /// values, without writing any text; if its scope held the resource with the same digest after its
-/// last completed merge (<see cref="ScopeDigests"/>), nothing of it would be written, so no rows are
-/// built (on a re-scan that is nearly every resource). Otherwise it becomes rows, the resource's own
+/// last completed merge (<see cref="ScopeDigests"/>, when loaded), nothing of it would be written, so no
+/// rows are built (on a re-scan that is nearly every resource). Otherwise it becomes rows, the resource's own
 /// columns on its first row. Not thread-safe: one preparer per thread that evaluates records; the
 /// <see cref="EvaluationStager"/> of each scope then takes the prepared records in the scan's order.
 /// </summary>
@@ -73,10 +73,13 @@ public sealed class EvaluationPreparer
         }
     }
 
-    /// <summary>Ends the current record: its resources, each compared with <paramref name="known"/> (its scope's digests).</summary>
-    public PreparedRecord Finish(ScopeDigests known)
+    /// <summary>
+    /// Ends the current record: its resources, each compared with <paramref name="known"/> (its scope's
+    /// digests) when they are at hand, so unchanged ones build no rows; without them (still loading) every
+    /// resource builds its rows and the stager compares.
+    /// </summary>
+    public PreparedRecord Finish(ScopeDigests? known)
     {
-        ArgumentNullException.ThrowIfNull(known);
         if (Record is not { } record)
         {
             return PreparedRecord.Empty;
@@ -115,7 +118,7 @@ public sealed class EvaluationPreparer
         }
     }
 
-    private PreparedResource Prepare(Resource resource, List<Evaluation> evaluations, ScopeDigests known, UInt128? recordHash, int recordResources,
+    private PreparedResource Prepare(Resource resource, List<Evaluation> evaluations, ScopeDigests? known, UInt128? recordHash, int recordResources,
         DateTimeOffset? stableUntil)
     {
         var key = EvaluationStager.ResourceKey(resource);
@@ -128,10 +131,9 @@ public sealed class EvaluationPreparer
 
         var rawHash = ContentHash.Of(resource.Raw.Data);
         var digest = Digest(resource, rawHash.Span, evaluations, recordHash, recordResources, stableUntil);
-        long? storedId = known.TryGetId(keyHash, out var id) ? id : null;
-        if (known.TryGet(keyHash, out _, out var stored) && stored == digest)
+        if (known is not null && known.TryGet(keyHash, out _, out var stored) && stored == digest)
         {
-            return new PreparedResource { KeyHash = keyHash, StoredId = storedId, Unchanged = true, Evaluations = evaluations.Count, Controls = controls, Rows = [] };
+            return new PreparedResource { KeyHash = keyHash, Digest = digest, KnownUnchanged = true, Evaluations = evaluations.Count, Controls = controls, Rows = [] };
         }
 
         var staged = StageResource(resource, rawHash, digest, recordHash, recordResources, stableUntil, evaluations);
@@ -141,7 +143,7 @@ public sealed class EvaluationPreparer
             rows[i] = Row(evaluations[i], key, i == 0 ? staged : null);
         }
 
-        return new PreparedResource { KeyHash = keyHash, StoredId = storedId, Evaluations = evaluations.Count, Controls = controls, Rows = rows };
+        return new PreparedResource { KeyHash = keyHash, Digest = digest, Evaluations = evaluations.Count, Controls = controls, Rows = rows };
     }
 
     /// <summary>Everything the resource's rows would hold, hashed without writing it as text.</summary>

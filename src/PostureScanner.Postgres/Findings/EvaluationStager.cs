@@ -169,7 +169,7 @@ public sealed class EvaluationStager
         ArgumentNullException.ThrowIfNull(rows);
         foreach (var resource in record.Resources)
         {
-            var stored = resource.StoredId;
+            long? stored = _known.TryGetId(resource.KeyHash, out var storedId) ? storedId : null;
             if ((stored is { } known && Kept is { Count: > 0 } kept && kept.ContainsKey(known)) || !_seenResources.Add(resource.KeyHash))
             {
                 continue;
@@ -187,9 +187,9 @@ public sealed class EvaluationStager
                 _controls.TryAdd(control, type);
             }
 
-            if (resource.Unchanged)
+            if (resource.KnownUnchanged || (_known.TryGet(resource.KeyHash, out _, out var digest) && digest == resource.Digest))
             {
-                _unchanged.Add(stored!.Value);
+                _unchanged.Add(stored ?? throw new InvalidOperationException("a resource prepared as unchanged against other digests than its scope's"));
                 continue;
             }
 

@@ -35,17 +35,21 @@ public sealed class PreparedResource
     /// <summary>Hash of the store's resource key (<see cref="ScopeDigests.KeyOf"/>): copies of one resource share it.</summary>
     public required UInt128 KeyHash { get; init; }
 
-    /// <summary>The stored resource of the same key in the scope's digests, when the scope held one.</summary>
-    public long? StoredId { get; init; }
+    /// <summary>The evaluation digest (native record, normalized state, every evaluation): equal to the stored one, nothing is written.</summary>
+    public required UInt128 Digest { get; init; }
 
-    /// <summary>True when the stored resource has the same evaluation digest: nothing to stage (<see cref="Rows"/> is empty).</summary>
-    public bool Unchanged { get; init; }
+    /// <summary>
+    /// True when the preparer already found the same digest stored (it had the scope's digests): no rows
+    /// were built. Otherwise the stager compares (<see cref="EvaluationStager.Take"/>), so a preparer never
+    /// has to wait for the digests to load.
+    /// </summary>
+    public bool KnownUnchanged { get; init; }
 
     public required int Evaluations { get; init; }
 
     /// <summary>The controls that evaluated the resource: id and resource type (see <see cref="EvaluationStager.ScanControlTypes"/>).</summary>
     public required IReadOnlyList<KeyValuePair<string, string>> Controls { get; init; }
 
-    /// <summary>The resource's rows, its own columns on the first; empty when <see cref="Unchanged"/>.</summary>
+    /// <summary>The resource's rows, its own columns on the first; empty when <see cref="KnownUnchanged"/>.</summary>
     public required IReadOnlyList<StagedEvaluation> Rows { get; init; }
 }

@@ -29,7 +29,7 @@ namespace PostureScanner.Worker.Cli;
 internal sealed class ParallelRead
 {
     /// <summary>Prepared rows of files ahead of the sequenced one beyond which a worker waits, by default (a few hundred bytes each).</summary>
-    public const int DefaultMaxRowsAhead = 200_000;
+    public const int DefaultMaxRowsAhead = 50_000;
 
     private const int ChunkItems = 1024;
 
@@ -216,9 +216,11 @@ internal sealed class ParallelRead
             : _reader.CompleteAsync(session, cancellationToken);
         await foreach (var asset in records.WithCancellation(cancellationToken))
         {
-            if (!digests.TryGetValue(asset.Scope, out var known))
+            // The scope's digests only spare building rows of unchanged resources: a worker never waits for
+            // them (at the start of a re-scan they may still be loading; the stager compares then).
+            if (!digests.TryGetValue(asset.Scope, out var known) && _router.DigestsAsync(asset.Scope) is { IsCompletedSuccessfully: true } loaded)
             {
-                digests[asset.Scope] = known = await _router.DigestsAsync(asset.Scope).WaitAsync(cancellationToken);
+                digests[asset.Scope] = known = loaded.Result;
             }
 
             foreach (var evaluation in pipeline.Evaluate(asset))

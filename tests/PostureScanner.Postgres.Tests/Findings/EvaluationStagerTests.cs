@@ -64,6 +64,66 @@ public sealed class EvaluationStagerTests
     }
 
     [Fact]
+    public void Take_RecordPreparedWithoutTheDigests_TheStagerCompares_UnchangedStagesNoRow()
+    {
+        // A reading worker does not wait for a scope's digests to load: it prepares every resource with its
+        // rows, and the stager, which has the digests, keeps an unchanged one as an id.
+        static PreparedResource[] Prepare(ScopeDigests? known, params Resource[] resources)
+        {
+            var preparer = new EvaluationPreparer();
+            var prepared = new List<PreparedResource>();
+            foreach (var resource in resources)
+            {
+                foreach (var evaluation in Evaluate(resource))
+                {
+                    preparer.Add(evaluation);
+                }
+
+                prepared.AddRange(preparer.Finish(known).Resources);
+            }
+
+            return [.. prepared];
+        }
+
+        static (EvaluationStager Stager, List<StagedEvaluation> Rows) TakeAll(ScopeDigests known, PreparedResource[] prepared)
+        {
+            var stager = new EvaluationStager(known);
+            var rows = new List<StagedEvaluation>();
+            foreach (var resource in prepared)
+            {
+                stager.Take(new PreparedRecord { Resources = [resource] }, rows);
+            }
+
+            return (stager, rows);
+        }
+
+        var same = Bucket("same", encrypted: false);
+        var changed = Bucket("changed", encrypted: false);
+        var before = Prepare(null, same, Bucket("changed", encrypted: true));
+        Assert.All(before, r => Assert.False(r.KnownUnchanged));
+        Assert.All(before, r => Assert.Equal(2, r.Rows.Count));
+        var known = new ScopeDigests(new Dictionary<UInt128, (long, UInt128?)>
+        {
+            [before[0].KeyHash] = (7, before[0].Digest),
+            [before[1].KeyHash] = (8, before[1].Digest),
+        });
+
+        var (stager, rows) = TakeAll(known, Prepare(null, same, changed));
+
+        Assert.Equal([7L], stager.UnchangedResourceIds);
+        Assert.Equal(["arn:aws:s3:::changed"], rows.Where(r => r.Resource is not null).Select(r => r.Resource!.NativeId));
+        Assert.Equal((2, 4), (stager.Resources, stager.Evaluations));
+
+        // With the digests at hand the preparer builds no rows for the unchanged one; the outcome is the same.
+        var prepared = Prepare(known, same, changed);
+        Assert.Equal([true, false], prepared.Select(r => r.KnownUnchanged));
+        Assert.Empty(prepared[0].Rows);
+        var (withDigests, rowsWithDigests) = TakeAll(known, prepared);
+        Assert.Equal(stager.UnchangedResourceIds, withDigests.UnchangedResourceIds);
+        Assert.Equal(rows.Select(r => r.Fingerprint + Convert.ToHexString(r.ContentHash.Span)), rowsWithDigests.Select(r => r.Fingerprint + Convert.ToHexString(r.ContentHash.Span)));
+    }
+
+    [Fact]
     public void Kept_AResourceAKeptRecordAlreadyStandsFor_IsACopyWhenReadAgain_AndIsKeptOnce()
     {
         var bucket = Bucket("a", encrypted: false);
