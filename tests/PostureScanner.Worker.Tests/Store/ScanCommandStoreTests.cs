@@ -394,39 +394,47 @@ public sealed class ScanCommandStoreTests : IClassFixture<PostgresFixture>, IDis
         Assert.Contains("\"event\": \"resolved\"", history.Out, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Scan_MalformedInput_ResolvesNothingAndRecordsTheScopesFailed()
+    [Theory]
+    [InlineData("table")]
+    [InlineData("summary")]
+    public async Task Scan_MalformedInput_ResolvesNothingAndRecordsTheScopesFailed(string format)
     {
+        // table: one reader; summary: files read side by side by three workers (--parallel 3).
+        string[] how = format == "summary" ? ["--format", "summary", "--parallel", "3"] : ["--format", format];
+        var target = "malformed-" + format;
+
+        // A database of its own: a resource is one resource in a store, whichever target scans it.
+        var cli = new StoreCli(await _fixture.CreateDatabaseAsync("malformed" + format));
         await StorageAccounts.WriteAsync(_dir.FullName, "gamma", compliant: false);
         await StorageAccounts.WriteAsync(_dir.FullName, "delta", compliant: false);
-        Assert.Equal(0, (await _cli.RunAsync("scan", "--snapshot", _dir.FullName, "--target", "malformed")).ExitCode);
-        Assert.Equal(2, (await _cli.FindingsAsync("malformed", "--status", "open")).Count);
+        Assert.Equal(0, (await cli.RunAsync(["scan", "--snapshot", _dir.FullName, "--target", target, .. how])).ExitCode);
+        Assert.Equal(2, (await cli.FindingsAsync(target, "--status", "open")).Count);
 
         // gamma disappears, and a file of the same subscription is cut off mid-record.
         File.Delete(Path.Combine(_dir.FullName, "gamma.json"));
         var broken = await File.ReadAllTextAsync(Path.Combine(_dir.FullName, "delta.json"));
         await File.WriteAllTextAsync(Path.Combine(_dir.FullName, "broken.json"), "[" + broken.Replace("delta", "epsilon", StringComparison.Ordinal) + ", {\"id\": ");
-        var partial = await _cli.RunAsync("scan", "--snapshot", _dir.FullName, "--target", "malformed");
+        var partial = await cli.RunAsync(["scan", "--snapshot", _dir.FullName, "--target", target, .. how]);
         Assert.Equal(3, partial.ExitCode);
         Assert.Contains("no scope of this scan was merged", partial.Error, StringComparison.Ordinal);
 
-        var scan = await _cli.LatestScanAsync("malformed");
+        var scan = await cli.LatestScanAsync(target);
         Assert.Equal("failed", scan.GetProperty("status").GetString());
         var scope = Assert.Single(scan.GetProperty("scopes").EnumerateArray());
         Assert.Equal("failed", scope.GetProperty("status").GetString());
         Assert.Contains("broken.json", scope.GetProperty("reason").GetString(), StringComparison.Ordinal);
 
         // Nothing resolved: gamma is still open, the diff is empty.
-        var open = await _cli.FindingsAsync("malformed", "--status", "open");
+        var open = await cli.FindingsAsync(target, "--status", "open");
         Assert.Equal(["delta", "gamma"], open.Select(f => f.GetProperty("resourceName").GetString()).Order(StringComparer.Ordinal));
-        var ids = await _cli.ScanIdsAsync("malformed");
-        var diff = await _cli.DiffAsync(ids[0], ids[1]);
+        var ids = await cli.ScanIdsAsync(target);
+        var diff = await cli.DiffAsync(ids[0], ids[1]);
         Assert.Empty(StoreCli.Fingerprints(diff, "resolved"));
 
         // Control: once the input reads whole, the same change does resolve gamma.
         File.Delete(Path.Combine(_dir.FullName, "broken.json"));
-        Assert.Equal(0, (await _cli.RunAsync("scan", "--snapshot", _dir.FullName, "--target", "malformed")).ExitCode);
-        var resolved = Assert.Single(await _cli.FindingsAsync("malformed", "--status", "resolved"));
+        Assert.Equal(0, (await cli.RunAsync(["scan", "--snapshot", _dir.FullName, "--target", target, .. how])).ExitCode);
+        var resolved = Assert.Single(await cli.FindingsAsync(target, "--status", "resolved"));
         Assert.Equal("gamma", resolved.GetProperty("resourceName").GetString());
     }
 
@@ -445,5 +453,15 @@ public sealed class ScanCommandStoreTests : IClassFixture<PostgresFixture>, IDis
         var result = await Cli.CliRunner.RunAsync("scan", "--snapshot", _dir.FullName, "--database", "Hoost=x;Nope");
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--database", result.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("65")]
+    public async Task Scan_ParallelOutOfRange_ExitsTwoNamingTheOption(string workers)
+    {
+        var result = await _cli.RunAsync("scan", "--snapshot", _dir.FullName, "--format", "summary", "--parallel", workers);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--parallel must be between 1 and 64", result.Error, StringComparison.Ordinal);
     }
 }
