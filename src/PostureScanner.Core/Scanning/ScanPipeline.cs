@@ -26,6 +26,9 @@ public sealed class ScanPipeline
 
     public ScanCounters Counters { get; } = new();
 
+    /// <summary>Until when the clock cannot change the resource being evaluated: one per pipeline, reset per resource.</summary>
+    private readonly ClockHorizon _horizon = new();
+
     /// <summary>
     /// Called once each resource is evaluated, with the number of its evaluations a policy exclusion left
     /// out and until when the clock cannot change its evaluations (<see cref="ClockHorizon"/>; null:
@@ -47,10 +50,9 @@ public sealed class ScanPipeline
     /// </summary>
     public async IAsyncEnumerable<Evaluation.Evaluation> RunAsync(IAsyncEnumerable<RawAsset> assets, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var horizon = new ClockHorizon();
         await foreach (var asset in assets.WithCancellation(cancellationToken))
         {
-            foreach (var evaluation in Evaluate(asset, horizon))
+            foreach (var evaluation in Evaluate(asset))
             {
                 yield return evaluation;
             }
@@ -60,9 +62,7 @@ public sealed class ScanPipeline
     }
 
     /// <summary>The evaluations of one record (not thread-safe: one pipeline per thread that evaluates).</summary>
-    public IEnumerable<Evaluation.Evaluation> Evaluate(RawAsset asset) => Evaluate(asset, new ClockHorizon());
-
-    private IEnumerable<Evaluation.Evaluation> Evaluate(RawAsset asset, ClockHorizon horizon)
+    public IEnumerable<Evaluation.Evaluation> Evaluate(RawAsset asset)
     {
         Counters.AddRecord();
         var mapped = false;
@@ -71,7 +71,7 @@ public sealed class ScanPipeline
             mapped = true;
             Counters.AddResource();
             var excluded = 0;
-            horizon.Reset();
+            _horizon.Reset();
             foreach (var control in _evaluator.For(resource))
             {
                 if (_policy.Excludes(control.Definition, resource) is not null)
@@ -81,14 +81,14 @@ public sealed class ScanPipeline
                     continue;
                 }
 
-                if (_evaluator.Evaluate(control, resource, horizon) is { } evaluation)
+                if (_evaluator.Evaluate(control, resource, _horizon) is { } evaluation)
                 {
                     Counters.Add(evaluation);
                     yield return evaluation;
                 }
             }
 
-            ResourceEvaluated?.Invoke(resource, excluded, horizon.Until);
+            ResourceEvaluated?.Invoke(resource, excluded, _horizon.Until);
         }
 
         if (!mapped)

@@ -30,9 +30,6 @@ public sealed class EvaluationStager
         _known = known ?? ScopeDigests.None;
     }
 
-    /// <summary>The stored resources of the scope (as loaded when it opened): what <see cref="EvaluationPreparer.Finish"/> compares with.</summary>
-    public ScopeDigests Known => _known;
-
     /// <summary>
     /// This scope's stored resources that records kept unparsed already stand for (id and evaluations), as
     /// the scan read them (filled by the scan as it keeps records, taken by <see cref="Keep"/> when the
@@ -159,9 +156,9 @@ public sealed class EvaluationStager
     public void FinishRecord(ICollection<StagedEvaluation> rows) => Take(_preparer.Finish(_known), rows);
 
     /// <summary>
-    /// Takes a record prepared against this scope's digests (<see cref="Known"/>), in the scan's order: each
-    /// resource not taken before (from a parsed or a kept record) counts, and its rows go to
-    /// <paramref name="rows"/> unless it is unchanged.
+    /// Takes a prepared record, in the scan's order: each resource not taken before (from a parsed or a kept
+    /// record) counts, and its rows go to <paramref name="rows"/> unless its digest is the one this scope
+    /// stored (compared here when the preparer did not have the scope's digests).
     /// </summary>
     public void Take(PreparedRecord record, ICollection<StagedEvaluation> rows)
     {

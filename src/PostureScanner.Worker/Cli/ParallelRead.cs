@@ -77,6 +77,7 @@ internal sealed class ParallelRead
     {
         ArgumentNullException.ThrowIfNull(counters);
         var plan = await _reader.PlanAsync(paths, cancellationToken);
+
         // Phase 0 (policy exports) one file after another through the read's session; later files each
         // through their own once phase 0 is read; the formats' completion (orphan policies) last of all.
         Job? lastOfPhase0 = null;

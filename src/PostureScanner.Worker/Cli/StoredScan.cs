@@ -47,8 +47,11 @@ internal static class StoredScan
         {
             Kept = scope => keeper!.KeptIn(scope),
         };
-        var normalizer = new Core.Mapping.Normalizer(content.Mappings);
-        var pipeline = new ScanPipeline(normalizer, evaluator, policy) { ResourceEvaluated = router.NoteResource, RecordEvaluated = router.FinishRecord };
+        var pipeline = new ScanPipeline(new Core.Mapping.Normalizer(content.Mappings), evaluator, policy)
+        {
+            ResourceEvaluated = router.NoteResource,
+            RecordEvaluated = router.FinishRecord,
+        };
 
         // Records are always hashed (their resources store the hash); kept only without a report to write,
         // and only while the clock cannot have changed their evaluations (an instance ages past its limit).
@@ -61,11 +64,15 @@ internal static class StoredScan
         IReadOnlyList<SnapshotInput> inputs;
         if (keepRecords && hooks is null)
         {
-            // No per-result report and nothing observing the records: files are read side by side (see ParallelRead).
-            var read = new ParallelRead(reader, keeper, router, noteResource => new ScanPipeline(new Core.Mapping.Normalizer(content.NewMappings()), new Evaluator(controls, startedAt), policy)
-            {
-                ResourceEvaluated = noteResource,
-            }, maxRowsAhead);
+            // No per-result report and nothing observing the records: files are read side by side (see
+            // ParallelRead). The scan's own pipeline then only counts, so its compiled mappings go to the
+            // first worker; each other worker compiles its own (they are not thread-safe).
+            var compiled = content.Mappings;
+            var read = new ParallelRead(reader, keeper, router, noteResource =>
+                new ScanPipeline(new Core.Mapping.Normalizer(Interlocked.Exchange(ref compiled, null) ?? content.NewMappings()), new Evaluator(controls, startedAt), policy)
+                {
+                    ResourceEvaluated = noteResource,
+                }, maxRowsAhead);
             await read.RunAsync(paths, workers, pipeline.Counters, progress, cancellationToken);
             inputs = read.Inputs;
         }
