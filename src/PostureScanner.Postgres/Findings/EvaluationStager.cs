@@ -11,18 +11,17 @@ namespace PostureScanner.Postgres.Findings;
 /// (<see cref="ScopeDigests"/>), only its id is kept (<see cref="UnchangedResourceIds"/>): nothing of it
 /// would be written. A resource that appears twice in one scope keeps its first occurrence (the merge
 /// statements need unique keys; see <see cref="ResourceKey"/>), whether that was parsed or kept unparsed
-/// (<see cref="Kept"/>). Not thread-safe: one stager per scope, fed in the scan's order.
+/// (<see cref="Kept"/>); so does one that appears in two scopes of a scan: the scan's stagers share their
+/// <see cref="Claims"/>. Not thread-safe: one stager per scope, fed in the scan's order.
 /// </summary>
 public sealed class EvaluationStager
 {
     private readonly ScopeDigests _known;
     private readonly EvaluationPreparer _preparer = new();
-    private readonly HashSet<UInt128> _seenResources = [];
     private readonly Dictionary<string, string> _controls = new(StringComparer.Ordinal);
     private readonly List<long> _unchanged = [];
     private readonly List<long> _movedOut = [];
     private readonly HashSet<long> _kept = [];
-    private readonly HashSet<long> _parsed = [];
     private IReadOnlyDictionary<string, string>? _scanControlTypes;
 
     public EvaluationStager(ScopeDigests? known = null)
@@ -37,6 +36,9 @@ public sealed class EvaluationStager
     /// so the first record of a resource wins whether it was parsed or kept.
     /// </summary>
     public IReadOnlyDictionary<long, int>? Kept { get; init; }
+
+    /// <summary>Which scope of the scan took each resource (shared by the scan's stagers); a stager of its own by default.</summary>
+    public ResourceClaims Claims { get; init; } = new();
 
     /// <summary>Evaluations of every resource taken (staged or unchanged); later copies of a resource are not counted.</summary>
     public int Evaluations { get; private set; }
@@ -56,7 +58,7 @@ public sealed class EvaluationStager
     public IReadOnlyList<long> UnseenResourceIds()
     {
         var moved = _movedOut.ToHashSet();
-        return [.. _known.Resources.Where(r => !_seenResources.Contains(r.Key) && !_kept.Contains(r.Id) && !moved.Contains(r.Id)).Select(r => r.Id)];
+        return [.. _known.Resources.Where(r => !Took(r.Key) && !_kept.Contains(r.Id) && !moved.Contains(r.Id)).Select(r => r.Id)];
     }
 
     /// <summary>Stored ids of this scope's resources that the scan found in another of its scopes (see <see cref="ResolveMoves"/>).</summary>
@@ -100,14 +102,14 @@ public sealed class EvaluationStager
             stager._movedOut.Clear();
             foreach (var (key, id) in stager._known.Resources)
             {
-                if (stager._seenResources.Contains(key) || stager._kept.Contains(id))
+                if (stager.Took(key) || stager._kept.Contains(id))
                 {
                     continue;
                 }
 
                 foreach (var other in scopesOfOneScan)
                 {
-                    if (!ReferenceEquals(other, stager) && other._seenResources.Contains(key))
+                    if (!ReferenceEquals(other, stager) && other.Took(key))
                     {
                         stager._movedOut.Add(id);
                         break;
@@ -167,14 +169,9 @@ public sealed class EvaluationStager
         foreach (var resource in record.Resources)
         {
             long? stored = _known.TryGetId(resource.KeyHash, out var storedId) ? storedId : null;
-            if ((stored is { } known && Kept is { Count: > 0 } kept && kept.ContainsKey(known)) || !_seenResources.Add(resource.KeyHash))
+            if (!Claims.TryTake(this, resource.KeyHash, stored, Kept))
             {
                 continue;
-            }
-
-            if (stored is { } id)
-            {
-                _parsed.Add(id);
             }
 
             Resources++;
@@ -199,12 +196,12 @@ public sealed class EvaluationStager
 
     /// <summary>
     /// A stored resource whose record the scan kept unparsed (same bytes, same content as when it was
-    /// stored): present and unchanged, like a resource whose digest matched. False when the scope already
-    /// took it from another record of this scan.
+    /// stored): present and unchanged, like a resource whose digest matched. False when a scope of the scan
+    /// (this one or another) already took it from another record.
     /// </summary>
     public bool Keep(long id, int evaluations)
     {
-        if (!_kept.Add(id) || _parsed.Contains(id))
+        if (Claims.TakenFromRead(id) || !_kept.Add(id))
         {
             return false;
         }
@@ -230,6 +227,8 @@ public sealed class EvaluationStager
         ArgumentNullException.ThrowIfNull(rows);
         FinishRecord(rows);
     }
+
+    private bool Took(UInt128 key) => ReferenceEquals(Claims.OwnerOf(key), this);
 
     /// <summary>
     /// The store's key of a resource: its normalized type and native identity (<see cref="Fingerprints.IdentityKey"/>).

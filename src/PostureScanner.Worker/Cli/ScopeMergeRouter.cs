@@ -38,6 +38,9 @@ internal sealed class ScopeMergeRouter : IAsyncDisposable
     private readonly Dictionary<string, ScopeSink> _sinks = new(StringComparer.Ordinal);
     private readonly List<ScopeSink> _order = [];
     private readonly ConcurrentDictionary<string, Lazy<Task<ScopeDigests>>> _digests = new(StringComparer.Ordinal);
+    private readonly ResourceClaims _claims = new();
+    private readonly List<string> _prefetched = [];
+    private bool _storedClaimed;
     private Task _prefetch = Task.CompletedTask;
     private int _streams;
 
@@ -67,6 +70,7 @@ internal sealed class ScopeMergeRouter : IAsyncDisposable
             if (!_digests.ContainsKey(scope))
             {
                 lazies.Add(Digests(scope));
+                _prefetched.Add(scope);
             }
         }
 
@@ -259,8 +263,21 @@ internal sealed class ScopeMergeRouter : IAsyncDisposable
 
     private async Task<ScopeSink> OpenAsync(string scope, CancellationToken cancellationToken)
     {
+        if (!_storedClaimed)
+        {
+            // A resource read in one scope may be stored in another whose record the scan keeps (or the
+            // reverse): before the first is taken, the claims must know what every scope of the target holds.
+            _storedClaimed = true;
+            foreach (var prefetched in _prefetched)
+            {
+                var stored = await DigestsAsync(prefetched).WaitAsync(cancellationToken);
+                _claims.AddStored(stored, () => Kept?.Invoke(prefetched));
+            }
+        }
+
         var digests = await DigestsAsync(scope).WaitAsync(cancellationToken);
-        var sink = new ScopeSink(scope, new EvaluationStager(digests) { Kept = Kept?.Invoke(scope) },
+        _claims.AddStored(digests, () => Kept?.Invoke(scope));
+        var sink = new ScopeSink(scope, new EvaluationStager(digests) { Kept = Kept?.Invoke(scope), Claims = _claims },
             CancellationTokenSource.CreateLinkedTokenSource(_cancellationToken));
         if (_streams < _maxStreams)
         {

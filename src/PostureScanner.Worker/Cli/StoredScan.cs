@@ -102,7 +102,7 @@ internal static class StoredScan
         var bad = unreadablePaths.Concat(inputs.Where(i => i.Error is not null).Select(i => i.Path)).ToList();
         var failure = bad.Count == 0 ? null
             : $"not merged: {string.Join(", ", bad)} could not be read whole, and unread records may belong to any scope of this scan; findings keep their state";
-        var scopes = await router.CompleteAsync(failure, keeper.Kept.Keys, cancellationToken);
+        var scopes = await router.CompleteAsync(failure, keeper.Kept.Where(k => k.Value.Count > 0).Select(k => k.Key), cancellationToken);
         if (failure is not null && scopes.Count == 0)
         {
             // Nothing was read at all: record why, so `posture scans list` explains the failed scan.

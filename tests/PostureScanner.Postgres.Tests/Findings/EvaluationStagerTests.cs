@@ -146,6 +146,48 @@ public sealed class EvaluationStagerTests
     }
 
     [Fact]
+    public void Claims_ACopyInAnotherScopeOfTheScan_IsDroppedThere_AndAKeptRecordInItsStoredScopeWinsOverALaterCopy()
+    {
+        // Scope a holds bucket "k" (id 7); the scan keeps its record there, then reads a copy of "k" and a
+        // new bucket "n" in scope b, then a copy of "n" in scope a: the first reader of each wins.
+        var claims = new ResourceClaims();
+        var kept = new Dictionary<long, int> { [7] = 2 };
+        var storedInA = new ScopeDigests(new Dictionary<UInt128, (long, UInt128?)> { [ScopeDigests.KeyOf("aws", EvaluationStager.ResourceKey(Bucket("k", encrypted: false)))] = (7, null) });
+        claims.AddStored(storedInA, () => kept);
+        var a = new EvaluationStager(storedInA) { Kept = kept, Claims = claims };
+        var b = new EvaluationStager() { Claims = claims };
+
+        var rowsB = StageAll(b, Evaluate(Bucket("k", encrypted: true), Bucket("n", encrypted: false)));
+        var rowsA = StageAll(a, Evaluate(Bucket("n", encrypted: true)));
+        a.KeepAll();
+        EvaluationStager.ResolveMoves([a, b]);
+
+        Assert.Equal(["arn:aws:s3:::n"], rowsB.Where(r => r.Resource is not null).Select(r => r.Resource!.NativeId));
+        Assert.Empty(rowsA);
+        Assert.Equal([7L], a.UnchangedResourceIds);
+        Assert.Empty(a.UnseenResourceIds());
+        Assert.Empty(a.MovedOutResourceIds);
+        Assert.Equal((1, 1), (a.Resources, b.Resources));
+
+        // Read first in b, kept later in a: b takes it, and a lists it as moved out (neither kept nor deleted).
+        var claims2 = new ResourceClaims();
+        var kept2 = new Dictionary<long, int>();
+        claims2.AddStored(storedInA, () => kept2);
+        var a2 = new EvaluationStager(storedInA) { Kept = kept2, Claims = claims2 };
+        var b2 = new EvaluationStager() { Claims = claims2 };
+        var rowsB2 = StageAll(b2, Evaluate(Bucket("k", encrypted: true)));
+        kept2[7] = 2;
+        a2.KeepAll();
+        EvaluationStager.ResolveMoves([a2, b2]);
+
+        Assert.Single(rowsB2, r => r.Resource is not null);
+        Assert.Empty(a2.UnchangedResourceIds);
+        Assert.Empty(a2.UnseenResourceIds());
+        Assert.Equal([7L], a2.MovedOutResourceIds);
+        Assert.Equal((0, 1), (a2.Resources, b2.Resources));
+    }
+
+    [Fact]
     public void Add_OneRecordThatIsTwoResources_StagesBoth()
     {
         var bucket = Bucket("a", encrypted: false);

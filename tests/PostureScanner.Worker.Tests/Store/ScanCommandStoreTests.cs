@@ -193,6 +193,92 @@ public sealed class ScanCommandStoreTests : IClassFixture<PostgresFixture>, IDis
         Assert.Matches(@"^unchanged: [\d,]+ records", kept[1]);
     }
 
+    [Fact]
+    public async Task Scan_SameResourceInTwoScopes_FirstReadWins_WhicheverWorkersAndMergesRunFirst()
+    {
+        // AWS Config records a global resource in every region that records global resources: the same ARN
+        // under two scopes of one scan. A copy of two generated files with another region (and a changed
+        // setting) is read before the originals of one and after those of the other. Before, both scopes
+        // staged such a resource and whichever merge ran last decided its scope and record hash.
+        var generated = Path.Combine(_dir.FullName, "generated");
+        Assert.Equal(0, (await Cli.CliRunner.RunAsync("dev", "generate", "--output", generated, "--resources", "1500", "--seed", "9", "--records-per-file", "150")).ExitCode);
+        string Elsewhere(string file) => Regex.Replace(File.ReadAllText(Path.Combine(generated, file)), "\"awsRegion\":\"[^\"]*\"", "\"awsRegion\":\"ap-south-2\"")
+            .Replace("\"encrypted\":true", "\"encrypted\":false", StringComparison.Ordinal);
+        var copy0 = Elsewhere("aws-config-snapshot-00000.json");
+        var copy3 = Elsewhere("aws-config-snapshot-00003.json");
+        HashSet<string> Arns(string json) => [.. JsonDocument.Parse(json).RootElement.GetProperty("configurationItems").EnumerateArray().Select(i => i.GetProperty("arn").GetString()!)];
+        var arns0 = Arns(copy0);
+        var arns3 = Arns(copy3);
+        string Inventory(string name, params (string File, string Text)[] copies)
+        {
+            var dir = Path.Combine(_dir.FullName, name);
+            CopyDirectory(generated, dir);
+            foreach (var (file, text) in copies)
+            {
+                File.WriteAllText(Path.Combine(dir, file), text);
+            }
+
+            return dir;
+        }
+
+        // "0" sorts before the generated files, "zz" after. The third scan swaps which copy comes first, so
+        // parsed-before-kept and kept-before-parsed both happen across scopes.
+        var firstOrder = Inventory("first", ("aws-config-snapshot-0.json", copy0), ("aws-config-snapshot-zz.json", copy3));
+        var swapped = Inventory("swapped", ("aws-config-snapshot-0.json", copy3), ("aws-config-snapshot-zz.json", copy0));
+        var reference = await _fixture.CreateDatabaseAsync("xscope_ref");
+        var oneWorker = await _fixture.CreateDatabaseAsync("xscope_one");
+        var threeWorkers = await _fixture.CreateDatabaseAsync("xscope_three");
+        var copiedIn = new List<HashSet<string>>();
+        var summaries = new List<string>();
+        foreach (var inventory in (string[])[firstOrder, firstOrder, swapped, swapped])
+        {
+            var full = await new StoreCli(reference).RunAsync("scan", "--snapshot", inventory, "--target", "x", "--format", "json",
+                "--output", Path.Combine(_dir.FullName, "full.json"));
+            Assert.True(full.ExitCode is 0 or 1, full.Error);
+            var one = await new StoreCli(oneWorker).RunAsync("scan", "--snapshot", inventory, "--target", "x", "--format", "summary", "--parallel", "1");
+            Assert.True(one.ExitCode is 0 or 1, one.Error);
+            var three = await ScanDirectAsync(threeWorkers, inventory, workers: 3, maxRowsAhead: 50, target: "x");
+
+            Assert.Equal(Figures(full.Error), Figures(one.Out));
+            Assert.Equal(Figures(one.Out), Figures(three.Summary));
+            var states = await ResourceStatesAsync(reference);
+            Assert.Equal(states, await ResourceStatesAsync(oneWorker));
+            Assert.Equal(states, await ResourceStatesAsync(threeWorkers));
+            Assert.Equal(await FindingStatesAsync(reference), await FindingStatesAsync(threeWorkers));
+            copiedIn.Add(await KeysInScopeAsync(reference, "/ap-south-2"));
+            summaries.Add(three.Summary);
+        }
+
+        // The copy read first holds the resource (a scope wins, not a merge), and scanning the same
+        // inventory again moves nothing and writes nothing.
+        Assert.Equal(arns0, copiedIn[0]);
+        Assert.Equal(arns3, copiedIn[2]);
+        Assert.Equal(copiedIn[0], copiedIn[1]);
+        Assert.Equal(copiedIn[2], copiedIn[3]);
+        Assert.Contains("findings 0 new, 0 changed, 0 resolved, 0 no longer present", summaries[1], StringComparison.Ordinal);
+        Assert.Contains("findings 0 new, 0 changed, 0 resolved, 0 no longer present", summaries[3], StringComparison.Ordinal);
+        Assert.DoesNotContain("findings 0 new, 0 changed, 0 resolved, 0 no longer present", summaries[2], StringComparison.Ordinal);
+    }
+
+    private static async Task<HashSet<string>> KeysInScopeAsync(string connectionString, string scopeSuffix)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            select split_part(r.resource_key, '|', 2) from resources r join scopes sc on sc.id = r.scope_id
+            where sc.name like '%' || $1 and r.deleted_at is null
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = scopeSuffix });
+        await using var reader = await command.ExecuteReaderAsync();
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        while (await reader.ReadAsync())
+        {
+            keys.Add(reader.GetString(0));
+        }
+
+        return keys;
+    }
+
     private static string Kept(string output) => output.Split('\n').SingleOrDefault(l => l.StartsWith("unchanged:", StringComparison.Ordinal))?.Split(" byte")[0] ?? "";
 
     private static string[] Figures(string output) => [.. output.Split('\n')
@@ -203,7 +289,7 @@ public sealed class ScanCommandStoreTests : IClassFixture<PostgresFixture>, IDis
     private static string[] Inputs(string output) => [.. output.Split('\n').Where(l => l.StartsWith("input ", StringComparison.Ordinal)).Select(l => l.Trim())];
 
     /// <summary>A stored <c>--format summary</c> scan run through <see cref="PostureScanner.Worker.Cli.StoredScan"/> directly, to set what the CLI does not.</summary>
-    private static async Task<(int ExitCode, string Summary)> ScanDirectAsync(string connectionString, string inventory, int workers, int maxRowsAhead)
+    private static async Task<(int ExitCode, string Summary)> ScanDirectAsync(string connectionString, string inventory, int workers, int maxRowsAhead, string target = "mix")
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
@@ -213,7 +299,7 @@ public sealed class ScanCommandStoreTests : IClassFixture<PostgresFixture>, IDis
         await using var session = await PostureScanner.Worker.Cli.StoreSession.OpenAsync(cli, options, CancellationToken.None);
         var content = PostureScanner.Worker.Cli.ScanContent.Load(null, null);
         var (outcome, store) = await PostureScanner.Worker.Cli.StoredScan.RunAsync(content, PostureScanner.Core.Policy.ScanPolicy.Default, [inventory], [],
-            includePasses: false, keepRecords: true, progress: null, TimeProvider.System, session, "mix", hooks: null, workers, CancellationToken.None, maxRowsAhead);
+            includePasses: false, keepRecords: true, progress: null, TimeProvider.System, session, target, hooks: null, workers, CancellationToken.None, maxRowsAhead);
         using (outcome)
         {
             PostureScanner.Worker.Cli.ScanSummaryWriter.WriteSummary(stdout, outcome, TimeSpan.Zero);
