@@ -253,7 +253,8 @@ public static class SnapshotJson
         UInt128? hash = null;
         if (keeping is not null && reader.TokenType == JsonToken.StartObject && Keep(reader, keeping, out hash))
         {
-            await reader.SkipAsync(cancellationToken);
+            // The same bytes were a valid record when they were stored: passed over without tokenizing them.
+            reader.SkipKept();
             return null;
         }
 

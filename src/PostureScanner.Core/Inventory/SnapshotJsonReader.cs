@@ -49,10 +49,17 @@ public sealed partial class SnapshotJsonReader : IDisposable
     private object? _value;
     private int _depth;
 
-    // The current value, once buffered whole: its length and the reader state after it.
+    // The current value, once buffered whole: its length and the reader state after it. A value whose end
+    // was found by the structural scan alone (ValueBytes) is not yet checked: loading it checks it; skipping
+    // it checks it, unless the caller vouches for it (SkipKept: the same bytes were a valid record before).
     private int _valueLength = -1;
+    private bool _valueChecked;
     private JsonReaderState _stateAfterValue;
     private JsonToken _valueEnd;
+
+    // Set once a value was passed over without Utf8JsonReader counting its lines: the reader's own line
+    // and column are then behind, so a syntax error is located by reading the file again (see Malformed).
+    private bool _linesSkipped;
 
     // Line counting: newlines are counted up to _counted (an absolute offset), lazily, when a position is asked for.
     private long _bufferOffset;
@@ -113,12 +120,7 @@ public sealed partial class SnapshotJsonReader : IDisposable
         switch (_token)
         {
             case JsonToken.StartObject or JsonToken.StartArray:
-                var bytes = ValueBytes();
-                var reader = new Utf8JsonReader(bytes, isFinalBlock: true, new JsonReaderState(Options));
-                reader.Read();
-                var token = Build(ref reader);
-                SkipBufferedValue();
-                return Task.FromResult(token);
+                return Task.FromResult(LoadValue());
             case JsonToken.String or JsonToken.Integer or JsonToken.Float or JsonToken.Boolean:
                 return Task.FromResult<JToken>(new JValue(_value));
             case JsonToken.Null:
@@ -134,6 +136,11 @@ public sealed partial class SnapshotJsonReader : IDisposable
         cancellationToken.ThrowIfCancellationRequested();
         if (_valueLength >= 0)
         {
+            if (!_valueChecked)
+            {
+                BufferValue();
+            }
+
             SkipBufferedValue();
             return Task.CompletedTask;
         }
@@ -156,7 +163,9 @@ public sealed partial class SnapshotJsonReader : IDisposable
 
     /// <summary>
     /// The bytes of the value starting at the current token (an object or array, whole), read into the
-    /// buffer if need be; valid until the reader moves. Follow with <see cref="LoadAsync"/> or <see cref="SkipAsync"/>.
+    /// buffer if need be; valid until the reader moves. Its end is found by a structural scan (strings,
+    /// escapes, brackets), not by tokenizing it: the bytes are not checked to be JSON yet. Follow with
+    /// <see cref="LoadAsync"/> (which checks them), <see cref="SkipAsync"/> (likewise) or <see cref="SkipKept"/>.
     /// </summary>
     public ReadOnlySpan<byte> ValueBytes()
     {
@@ -167,10 +176,30 @@ public sealed partial class SnapshotJsonReader : IDisposable
 
         if (_valueLength < 0)
         {
-            BufferValue();
+            ScanValue();
         }
 
         return _buffer.AsSpan(_tokenStart, _valueLength);
+    }
+
+    /// <summary>
+    /// Skips the value <see cref="ValueBytes"/> returned without checking it, for a caller that knows these
+    /// exact bytes to be a valid JSON value (a kept record: its hash is that of a record read and checked
+    /// before). Tokenizing 2 GB of kept records to skip them was a third of a re-scan's reading.
+    /// </summary>
+    public void SkipKept()
+    {
+        if (_valueLength < 0)
+        {
+            throw new InvalidOperationException("SkipKept follows ValueBytes");
+        }
+
+        if (!_valueChecked)
+        {
+            PassOver();
+        }
+
+        SkipBufferedValue();
     }
 
     /// <summary>An error at the current position: <c>file:line:column: message</c>.</summary>
@@ -245,6 +274,7 @@ public sealed partial class SnapshotJsonReader : IDisposable
                 if (reader.TrySkip())
                 {
                     _valueLength = (int)reader.BytesConsumed - (_tokenStart - _readStart);
+                    _valueChecked = true;
                     _stateAfterValue = reader.CurrentState;
                     _valueEnd = reader.TokenType == JsonTokenType.EndObject ? JsonToken.EndObject : JsonToken.EndArray;
                     return;
@@ -262,6 +292,133 @@ public sealed partial class SnapshotJsonReader : IDisposable
 
             Fill(_readStart);
         }
+    }
+
+    /// <summary>
+    /// Loads the value at the current token (an object or an array) as a <see cref="JToken"/>, tokenizing it
+    /// once: its end is found by the structural scan, and building the tree checks it. A value that does not
+    /// build is read again with the file's reader state, so the error names the file's line and column.
+    /// </summary>
+    private JToken LoadValue()
+    {
+        var bytes = ValueBytes();
+        if (!_valueChecked)
+        {
+            // The scanned bytes read as one value, as deep as the file's reader would allow at this depth.
+            var reader = new Utf8JsonReader(bytes, isFinalBlock: true, new JsonReaderState(Options with { MaxDepth = Math.Max(1, Options.MaxDepth - _depth) }));
+            JToken built;
+            try
+            {
+                reader.Read();
+                built = Build(ref reader);
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                BufferValue();
+                throw Error("malformed JSON in this value");
+            }
+
+            PassOver();
+            SkipBufferedValue();
+            return built;
+        }
+
+        var checkedReader = new Utf8JsonReader(bytes, isFinalBlock: true, new JsonReaderState(Options));
+        checkedReader.Read();
+        var token = Build(ref checkedReader);
+        SkipBufferedValue();
+        return token;
+    }
+
+    /// <summary>
+    /// Finds the end of the value at the current token by its structure alone: strings (with escapes) and
+    /// brackets, vectorized, without tokenizing it. Exact for any valid JSON value; a '/' outside strings
+    /// (a comment) hands over to the tokenizing <see cref="BufferValue"/>, as does a file that ends first.
+    /// </summary>
+    private void ScanValue()
+    {
+        var depth = 0;
+        var inString = false;
+        var escaped = false;
+        var scanned = 0;
+        while (true)
+        {
+            var span = _buffer.AsSpan(_tokenStart, _end - _tokenStart);
+            while (scanned < span.Length)
+            {
+                if (escaped)
+                {
+                    escaped = false;
+                    scanned++;
+                    continue;
+                }
+
+                var rest = span[scanned..];
+                var next = rest.IndexOfAny(inString ? StringStops : StructureStops);
+                if (next < 0)
+                {
+                    scanned = span.Length;
+                    break;
+                }
+
+                scanned += next;
+                switch (span[scanned])
+                {
+                    case (byte)'"':
+                        inString = !inString;
+                        break;
+                    case (byte)'\\':
+                        escaped = true;
+                        break;
+                    case (byte)'{' or (byte)'[':
+                        depth++;
+                        break;
+                    case (byte)'}' or (byte)']':
+                        if (--depth == 0)
+                        {
+                            _valueLength = scanned + 1;
+                            _valueChecked = false;
+                            _valueEnd = span[scanned] == (byte)'}' ? JsonToken.EndObject : JsonToken.EndArray;
+                            return;
+                        }
+
+                        break;
+                    default:
+                        // A comment: only the tokenizer knows where it ends.
+                        BufferValue();
+                        return;
+                }
+
+                scanned++;
+            }
+
+            if (_final)
+            {
+                BufferValue();
+                return;
+            }
+
+            Fill(_readStart);
+        }
+    }
+
+    /// <summary>
+    /// The reader state after a value whose end <see cref="ScanValue"/> found: the state of an empty value of
+    /// the same kind at the same place (nesting, what may follow), read after the same separators. Only
+    /// Utf8JsonReader's line and column are behind by the value's lines, see <see cref="Malformed"/>.
+    /// </summary>
+    private void PassOver()
+    {
+        var prefix = _tokenStart - _readStart;
+        var empty = prefix + 2 <= 256 ? stackalloc byte[prefix + 2] : new byte[prefix + 2];
+        _buffer.AsSpan(_readStart, prefix).CopyTo(empty);
+        (empty[prefix], empty[prefix + 1]) = _valueEnd == JsonToken.EndObject ? ((byte)'{', (byte)'}') : ((byte)'[', (byte)']');
+        var reader = new Utf8JsonReader(empty, isFinalBlock: false, _stateBefore);
+        reader.Read();
+        reader.Read();
+        _stateAfterValue = reader.CurrentState;
+        _valueChecked = true;
+        _linesSkipped = true;
     }
 
     private void SkipBufferedValue()
@@ -450,10 +607,74 @@ public sealed partial class SnapshotJsonReader : IDisposable
 
     private SnapshotFormatException Malformed(System.Text.Json.JsonException ex)
     {
+        if (_linesSkipped && FirstSyntaxError() is { } located)
+        {
+            ex = located;
+        }
+
         var line = (ex.LineNumber ?? 0) + 1;
         var column = (ex.BytePositionInLine ?? 0) + 1;
         return new SnapshotFormatException($"{File.Path}:{line}:{column}: malformed JSON: {Utf8PositionSuffix().Replace(ex.Message, "")}", ex);
     }
+
+    /// <summary>
+    /// The file's first syntax error as a reader that tokenized every byte reports it (line and column
+    /// included): asked only when values were passed over (see <see cref="PassOver"/>), whose bytes were valid
+    /// JSON, so the first error in the file is the one at hand.
+    /// </summary>
+    private System.Text.Json.JsonException? FirstSyntaxError()
+    {
+        using var stream = OpenUtf8(File);
+        var buffer = new byte[64 * 1024];
+        var length = 0;
+        var final = false;
+        var state = new JsonReaderState(Options);
+        var first = true;
+        while (true)
+        {
+            while (!final && length < buffer.Length)
+            {
+                var n = stream.Read(buffer, length, buffer.Length - length);
+                final = n == 0;
+                length += n;
+            }
+
+            var start = first && buffer.AsSpan(0, length).StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
+            first = false;
+            var reader = new Utf8JsonReader(buffer.AsSpan(start, length - start), final, state);
+            try
+            {
+                while (reader.Read())
+                {
+                }
+            }
+            catch (System.Text.Json.JsonException ex)
+            {
+                return ex;
+            }
+
+            if (final)
+            {
+                return null;
+            }
+
+            var consumed = start + (int)reader.BytesConsumed;
+            state = reader.CurrentState;
+            if (consumed == 0)
+            {
+                Array.Resize(ref buffer, buffer.Length * 2);
+            }
+            else
+            {
+                buffer.AsSpan(consumed, length - consumed).CopyTo(buffer);
+                length -= consumed;
+            }
+        }
+    }
+
+    private static readonly SearchValues<byte> StructureStops = SearchValues.Create("\"{}[]/"u8);
+
+    private static readonly SearchValues<byte> StringStops = SearchValues.Create("\"\\"u8);
 
     // Newtonsoft ends its messages with ", line N, position M."; the position is already in front.
     [GeneratedRegex(@", line \d+, position \d+\.$")]
