@@ -301,33 +301,27 @@ public sealed partial class SnapshotJsonReader : IDisposable
     /// </summary>
     private JToken LoadValue()
     {
-        var bytes = ValueBytes();
-        if (!_valueChecked)
+        // The bytes read as one value, as deep as the file's reader would allow at this depth.
+        var reader = new Utf8JsonReader(ValueBytes(), isFinalBlock: true, new JsonReaderState(Options with { MaxDepth = Math.Max(1, Options.MaxDepth - _depth) }));
+        JToken built;
+        try
         {
-            // The scanned bytes read as one value, as deep as the file's reader would allow at this depth.
-            var reader = new Utf8JsonReader(bytes, isFinalBlock: true, new JsonReaderState(Options with { MaxDepth = Math.Max(1, Options.MaxDepth - _depth) }));
-            JToken built;
-            try
-            {
-                reader.Read();
-                built = Build(ref reader);
-            }
-            catch (System.Text.Json.JsonException)
-            {
-                BufferValue();
-                throw Error("malformed JSON in this value");
-            }
-
-            PassOver();
-            SkipBufferedValue();
-            return built;
+            reader.Read();
+            built = Build(ref reader);
+        }
+        catch (System.Text.Json.JsonException) when (!_valueChecked)
+        {
+            BufferValue();
+            throw Error("malformed JSON in this value");
         }
 
-        var checkedReader = new Utf8JsonReader(bytes, isFinalBlock: true, new JsonReaderState(Options));
-        checkedReader.Read();
-        var token = Build(ref checkedReader);
+        if (!_valueChecked)
+        {
+            PassOver();
+        }
+
         SkipBufferedValue();
-        return token;
+        return built;
     }
 
     /// <summary>

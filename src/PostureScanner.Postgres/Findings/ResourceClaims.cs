@@ -13,7 +13,6 @@ public sealed class ResourceClaims
     private readonly Dictionary<UInt128, EvaluationStager> _owners = [];
     private readonly HashSet<long> _takenIds = [];
     private readonly List<(ScopeDigests Digests, Func<IReadOnlyDictionary<long, int>?> Kept)> _stored = [];
-    private readonly HashSet<ScopeDigests> _registered = [];
 
     /// <summary>
     /// Tells the claims what a scope of the scan's target holds (its <see cref="ScopeDigests"/>) and which of
@@ -25,7 +24,7 @@ public sealed class ResourceClaims
     {
         ArgumentNullException.ThrowIfNull(digests);
         ArgumentNullException.ThrowIfNull(kept);
-        if (digests.Count > 0 && _registered.Add(digests))
+        if (digests.Count > 0 && !_stored.Exists(s => ReferenceEquals(s.Digests, digests)))
         {
             _stored.Add((digests, kept));
         }

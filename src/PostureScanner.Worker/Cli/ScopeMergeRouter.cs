@@ -39,7 +39,6 @@ internal sealed class ScopeMergeRouter : IAsyncDisposable
     private readonly List<ScopeSink> _order = [];
     private readonly ConcurrentDictionary<string, Lazy<Task<ScopeDigests>>> _digests = new(StringComparer.Ordinal);
     private readonly ResourceClaims _claims = new();
-    private readonly List<string> _prefetched = [];
     private bool _storedClaimed;
     private Task _prefetch = Task.CompletedTask;
     private int _streams;
@@ -70,7 +69,6 @@ internal sealed class ScopeMergeRouter : IAsyncDisposable
             if (!_digests.ContainsKey(scope))
             {
                 lazies.Add(Digests(scope));
-                _prefetched.Add(scope);
             }
         }
 
@@ -268,7 +266,7 @@ internal sealed class ScopeMergeRouter : IAsyncDisposable
             // A resource read in one scope may be stored in another whose record the scan keeps (or the
             // reverse): before the first is taken, the claims must know what every scope of the target holds.
             _storedClaimed = true;
-            foreach (var prefetched in _prefetched)
+            foreach (var prefetched in _digests.Keys.ToList())
             {
                 var stored = await DigestsAsync(prefetched).WaitAsync(cancellationToken);
                 _claims.AddStored(stored, () => Kept?.Invoke(prefetched));

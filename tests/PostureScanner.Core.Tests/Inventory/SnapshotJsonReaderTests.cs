@@ -126,7 +126,16 @@ public sealed class SnapshotJsonReaderTests : IDisposable
 
         public int Kept { get; private set; }
 
-        public bool TryKeep(UInt128 recordHash) => _byHash.TryGetValue(recordHash, out _) && ++Kept > 0;
+        public bool TryKeep(UInt128 recordHash)
+        {
+            if (!_byHash.ContainsKey(recordHash))
+            {
+                return false;
+            }
+
+            Kept++;
+            return true;
+        }
 
         /// <summary>The session asks with the hash only: the test sees the bytes through the format's gate (<see cref="Keeping"/>).</summary>
         public void Note(ReadOnlySpan<byte> bytes, string format)
